@@ -1,0 +1,18 @@
+package dev.baton.leaderelection.resourcelock;
+
+/**
+ * {@link ResourceLocks#newLock} could not find exactly one provider for a lock type: the type is
+ * unknown (the message lists the types found), its Baton module is missing (the message names the
+ * Maven artifact to add), or two providers claim it (the message names both classes). Providers
+ * that failed to load are listed too. A configuration error: retrying does not help.
+ */
+public class LockTypeResolutionException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what is wrong and what to do
+   */
+  public LockTypeResolutionException(String message) {
+    super(message);
+  }
+}

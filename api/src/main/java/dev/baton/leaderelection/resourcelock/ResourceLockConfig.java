@@ -1,0 +1,29 @@
+package dev.baton.leaderelection.resourcelock;
+
+import java.util.Objects;
+
+/**
+ * Common configuration of every lock (client-go's {@code ResourceLockConfig}).
+ *
+ * @param identity the unique identity of this candidate, written as {@code holderIdentity} when it
+ *     leads (for example the pod name); the elector rejects an empty identity
+ * @param eventRecorder where lock events go; {@link EventRecorder#NONE} when none is wanted
+ */
+public record ResourceLockConfig(String identity, EventRecorder eventRecorder) {
+
+  /** Checks that the identity is present; a missing recorder becomes {@link EventRecorder#NONE}. */
+  public ResourceLockConfig {
+    Objects.requireNonNull(identity, "identity must not be null: give each candidate a unique identity such as its pod name");
+    eventRecorder = eventRecorder == null ? EventRecorder.NONE : eventRecorder;
+  }
+
+  /**
+   * A configuration without an event recorder.
+   *
+   * @param identity the candidate's unique identity
+   * @return the configuration
+   */
+  public static ResourceLockConfig of(String identity) {
+    return new ResourceLockConfig(identity, EventRecorder.NONE);
+  }
+}

@@ -1,0 +1,35 @@
+package dev.baton.leaderelection.resourcelock.internal;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one table of Baton's own lock types and the Maven artifacts that provide them, used to tell
+ * a user which dependency to add when a built-in type is asked for but its module is missing.
+ */
+public final class BuiltInLockTypes {
+
+  /** The group of every Baton artifact. */
+  public static final String GROUP_ID = "dev.baton";
+
+  private static final Map<String, String> ARTIFACT_BY_TYPE = Map.of(
+      "leases", "baton-lock-lease",
+      "configmaps", "baton-lock-lease",
+      "etcd", "baton-lock-etcd",
+      "zookeeper", "baton-lock-zookeeper",
+      "multi", "baton-lock-multi",
+      "inmemory", "baton-testkit");
+
+  private BuiltInLockTypes() {
+  }
+
+  /**
+   * The Maven coordinates ({@code groupId:artifactId}) of the module that provides a built-in type.
+   *
+   * @param lockType a plain (not composite) lock type
+   * @return the coordinates, or empty for a type Baton does not ship
+   */
+  public static Optional<String> artifactFor(String lockType) {
+    return Optional.ofNullable(ARTIFACT_BY_TYPE.get(lockType)).map(a -> GROUP_ID + ":" + a);
+  }
+}
