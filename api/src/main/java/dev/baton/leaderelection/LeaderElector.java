@@ -1,0 +1,570 @@
+package dev.baton.leaderelection;
+
+import dev.baton.leaderelection.AcquireOrRenewAttempt.Observation;
+import dev.baton.leaderelection.AcquireOrRenewAttempt.Outcome;
+import dev.baton.leaderelection.ElectionRuntime.Cancellable;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leader election with client-go's semantics ({@code tools/leaderelection}), made safer.
+ *
+ * <pre>{@code
+ * LeaderElector elector = new LeaderElector(LeaderElectionConfig.builder()
+ *     .lock(lock)
+ *     .callbacks(callbacks)
+ *     .releaseOnCancel(true)
+ *     .build());
+ * CompletableFuture<Void> run = elector.start();  // or elector.run() to block
+ * ...
+ * elector.cancel();                                // or elector.stepDown()
+ * }</pre>
+ *
+ * <p>As client-go: candidates try to acquire every retryPeriod with jitter (factor 1.2); a leader
+ * renews every retryPeriod, first optimistically from its cached record (fast path), then by
+ * reading first (slow path); a record held by someone else is taken over only once it has not
+ * changed for its {@code leaseDurationSeconds}, judged on the local monotonic clock.
+ *
+ * <p>Beyond client-go:
+ * <ul>
+ *   <li>Leadership ends when no renewal that <em>began</em> within the last renewDeadline succeeded,
+ *       which keeps the leader's view strictly ahead of the followers' expiry.</li>
+ *   <li>Callbacks fire only after the write that justifies them, never overlap, and the leader's
+ *       {@link LeaderContext} is cancelled the moment leadership ends.</li>
+ *   <li>A release (on {@link #cancel()} with releaseOnCancel, or {@link #stepDown()}) happens only
+ *       after the leader's work returned (bounded by leaseDuration) and onStoppedLeading ran.</li>
+ *   <li>Each term has a strictly increasing fencing token ({@link LeaderContext#fencingToken()}).</li>
+ *   <li>Time and threads come from an {@link ElectionRuntime}: many electors share bounded pools,
+ *       and tests run on virtual time.</li>
+ *   <li>With a {@link WatchableResourceLock}, a follower acts at once on a release and exactly at
+ *       the observed expiry instead of polling.</li>
+ *   <li>An elector can be started again after a run ended.</li>
+ * </ul>
+ * Only one call to the lock is outstanding at a time: an attempt that falls due while the previous
+ * call still hangs is skipped and counts as failed.
+ */
+public final class LeaderElector {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
+
+  /** Where a run is. */
+  public enum State {
+    /** Never started. */
+    NEW,
+    /** Trying to acquire the lock. */
+    ACQUIRING,
+    /** Holding the lock and renewing it. */
+    LEADING,
+    /** Leadership ended: waiting for the leader's work, onStoppedLeading and the release. */
+    STOPPING,
+    /** The run ended; {@link #start()} may begin another. */
+    STOPPED
+  }
+
+  private final LeaderElectionConfig config;
+  private final ResourceLock lock;
+  private final String identity;
+  private final ElectionRuntime runtime;
+  private final LeaderCallbacks callbacks;
+  private final LeaderMetrics metrics;
+  private final int leaseDurationSeconds;
+  private final long renewDeadlineNanos;
+  private final long retryPeriodNanos;
+  private final SerialExecutor events;
+  private final SerialExecutor notifications;
+  private final AtomicBoolean lockCallBusy = new AtomicBoolean();
+
+  // State below is written only by tasks on `events`; volatile where other threads read it.
+  private volatile State state = State.NEW;
+  private volatile Observation observed = Observation.NONE;
+  private String reportedLeader = "";
+  private int generation;
+  private CompletableFuture<Void> runFuture = CompletableFuture.completedFuture(null);
+  private Cancellable attemptTimer;
+  private Cancellable deadlineTimer;
+  private long lastRenewStartNanos;
+  private LeaderContext leaderContext;
+  private CompletableFuture<Void> leaderWork;
+  private RecordWatch watch;
+  private boolean watchStarting;
+
+  /**
+   * Creates an elector; {@link #start()} or {@link #run()} begins the election.
+   *
+   * @param config a validated configuration
+   */
+  public LeaderElector(LeaderElectionConfig config) {
+    this.config = config;
+    this.lock = config.lock();
+    this.identity = lock.identity();
+    this.runtime = config.runtime();
+    this.callbacks = config.callbacks();
+    this.metrics = config.metrics();
+    this.leaseDurationSeconds = (int) config.leaseDuration().getSeconds();
+    this.renewDeadlineNanos = config.renewDeadline().toNanos();
+    this.retryPeriodNanos = config.retryPeriod().toNanos();
+    this.events = new SerialExecutor(task -> runtime.schedule(Duration.ZERO, task));
+    this.notifications = new SerialExecutor(runtime.callbackExecutor());
+    if (config.watchdog() != null) {
+      config.watchdog().attach(this);
+    }
+  }
+
+  /**
+   * Starts a run of the election (client-go's {@code Run}, without blocking). The run ends after
+   * leadership is lost, or after {@link #cancel()} or {@link #stepDown()}; it always ends with
+   * {@link LeaderCallbacks#onStoppedLeading()}.
+   *
+   * @return completes when the run has ended (after the release, if any)
+   * @throws IllegalStateException when a run is already going on
+   */
+  public synchronized CompletableFuture<Void> start() {
+    if (!runFuture.isDone()) {
+      throw new IllegalStateException("leader elector " + config.name() + " is already running; "
+          + "wait for the run to end (or cancel it) before starting again");
+    }
+    CompletableFuture<Void> run = new CompletableFuture<>();
+    runFuture = run;
+    state = State.ACQUIRING;
+    events.execute(() -> {
+      int g = ++generation;
+      LOG.info("{}: attempting to acquire leader lease {}...", identity, lock.describe());
+      scheduleAttempt(g, 0);
+    });
+    return run.copy();
+  }
+
+  /**
+   * Runs the election on this thread until the run ends (client-go's {@code Run}). Interrupting
+   * the thread cancels the run.
+   *
+   * @throws InterruptedException when interrupted; the run is cancelled and ends in the background
+   */
+  public void run() throws InterruptedException {
+    CompletableFuture<Void> run = start();
+    try {
+      run.get();
+    } catch (InterruptedException e) {
+      cancel();
+      throw e;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("leader election run failed", e.getCause());
+    }
+  }
+
+  /**
+   * Ends the run (client-go's context cancellation). A leader's work is cancelled first; the lock
+   * is released afterwards if {@link LeaderElectionConfig#releaseOnCancel()}.
+   *
+   * @return completes when the run has ended
+   */
+  public CompletableFuture<Void> cancel() {
+    return stop(config.releaseOnCancel(), "cancelled");
+  }
+
+  /**
+   * Gives leadership up voluntarily: ends the run and releases the lock (whatever
+   * releaseOnCancel says) after the leader's work returned, so another candidate takes over at
+   * once. Does the same as {@link #cancel()} for a candidate that does not lead.
+   *
+   * @return completes when the run has ended
+   */
+  public CompletableFuture<Void> stepDown() {
+    return stop(true, "stepping down");
+  }
+
+  private synchronized CompletableFuture<Void> stop(boolean release, String why) {
+    CompletableFuture<Void> run = runFuture;
+    events.execute(() -> {
+      switch (state) {
+        case ACQUIRING -> {
+          LOG.info("{}: {} while not leading {}", identity, why, lock.describe());
+          endRun();
+        }
+        case LEADING -> stopLeading(release, why);
+        default -> { }
+      }
+    });
+    return run.copy();
+  }
+
+  /** Whether this candidate leads now: its run is leading and the last record it saw names it. */
+  public boolean isLeader() {
+    return state == State.LEADING && observed.isHeldBy(identity);
+  }
+
+  /** The holder of the last record observed, {@code ""} when none was observed or it was released. */
+  public String getLeader() {
+    return observed.record().holderIdentity();
+  }
+
+  /** Where the current run is. */
+  public State state() {
+    return state;
+  }
+
+  /** The configuration. */
+  public LeaderElectionConfig config() {
+    return config;
+  }
+
+  /**
+   * client-go's {@code Check}: a problem when this elector leads but has not renewed for longer
+   * than leaseDuration + {@code maxTolerableExpiredLease}.
+   *
+   * @param maxTolerableExpiredLease how long past the lease duration is tolerated
+   * @return the problem, or empty when healthy
+   */
+  public Optional<String> check(Duration maxTolerableExpiredLease) {
+    if (!isLeader()) {
+      return Optional.empty();
+    }
+    long sinceRenewal = runtime.nanoTime() - observed.observedNanos();
+    if (sinceRenewal > config.leaseDuration().plus(maxTolerableExpiredLease).toNanos()) {
+      return Optional.of("failed election to renew leadership on lease " + config.name() + ": last renewal "
+          + Duration.ofNanos(sinceRenewal) + " ago");
+    }
+    return Optional.empty();
+  }
+
+  // ---- the loop: everything below runs on `events` ------------------------------------------
+
+  private void scheduleAttempt(int g, long delayNanos) {
+    if (attemptTimer != null) {
+      attemptTimer.cancel();
+    }
+    attemptTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delayNanos)),
+        () -> events.execute(() -> attempt(g)));
+  }
+
+  private long jitteredRetryNanos() {
+    return retryPeriodNanos + (long) (runtime.random() * LeaderElectionConfig.JITTER_FACTOR * retryPeriodNanos);
+  }
+
+  private void attempt(int g) {
+    if (g != generation || (state != State.ACQUIRING && state != State.LEADING)) {
+      return;
+    }
+    long startNanos = runtime.nanoTime();
+    if (!lockCallBusy.compareAndSet(false, true)) {
+      LOG.warn("{}: previous call to lock {} has not returned yet; skipping this attempt", identity, lock.describe());
+      afterAttempt(g, startNanos, false, null);
+      return;
+    }
+    boolean wantWatch = watch == null && !watchStarting && lock instanceof WatchableResourceLock;
+    watchStarting |= wantWatch;
+    AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed);
+    Duration timeout = state == State.LEADING
+        ? Duration.ofNanos(Math.max(1_000_000, lastRenewStartNanos + renewDeadlineNanos - startNanos))
+        : config.renewDeadline();
+    runtime.<Outcome>callLock(() -> {
+      try {
+        if (wantWatch) {
+          startWatch(g);
+        }
+        return attempt.call();
+      } finally {
+        lockCallBusy.set(false);
+      }
+    }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
+      if (g != generation) {
+        return;
+      }
+      if (error != null) {
+        LOG.warn("{}: attempt on lock {} failed: {}", identity, lock.describe(), error.toString());
+      } else {
+        adopt(outcome.observation());
+        if (!outcome.succeeded()) {
+          LOG.debug("{}: failed to acquire or renew lease {}: {}", identity, lock.describe(), outcome.failure());
+        } else if (outcome.slowPath()) {
+          metrics.slowPathExercised(config.name());
+        }
+      }
+      maybeReportTransition();
+      afterAttempt(g, startNanos, error == null && outcome.succeeded(), outcome);
+    }));
+  }
+
+  private void afterAttempt(int g, long startNanos, boolean succeeded, Outcome outcome) {
+    long now = runtime.nanoTime();
+    if (state == State.ACQUIRING) {
+      if (succeeded) {
+        becomeLeader(g, startNanos, outcome);
+      } else {
+        scheduleAttempt(g, nextAcquireDelay(outcome, now));
+      }
+    } else if (state == State.LEADING) {
+      if (succeeded) {
+        lastRenewStartNanos = startNanos;
+        scheduleDeadline(g);
+      }
+      scheduleAttempt(g, startNanos + retryPeriodNanos - now);
+    }
+  }
+
+  /** client-go polls with jitter; with a watch, a follower waits exactly until the lease it saw expires. */
+  private long nextAcquireDelay(Outcome outcome, long now) {
+    Observation o = observed;
+    if (watch != null && outcome != null && !o.record().holderIdentity().isEmpty() && !o.isHeldBy(identity)
+        && o.isLeaseValid(now)) {
+      return o.expiryNanos() - now;
+    }
+    return jitteredRetryNanos();
+  }
+
+  private void becomeLeader(int g, long startNanos, Outcome outcome) {
+    state = State.LEADING;
+    lastRenewStartNanos = startNanos;
+    LOG.info("{}: successfully acquired lease {}", identity, lock.describe());
+    recordEvent("became leader");
+    metrics.leaderOn(config.name());
+    long token = outcome.revision().isPresent()
+        ? outcome.revision().getAsLong()
+        : outcome.observation().record().leaderTransitions();
+    LeaderContext context = new LeaderContext(identity, lock.describe(), token);
+    leaderContext = context;
+    leaderWork = CompletableFuture.runAsync(() -> {
+      try {
+        callbacks.onStartedLeading(context);
+      } catch (RuntimeException | Error e) {
+        LOG.error("{}: onStartedLeading failed", identity, e);
+      }
+    }, runtime.callbackExecutor());
+    scheduleDeadline(g);
+    scheduleAttempt(g, startNanos + retryPeriodNanos - runtime.nanoTime());
+  }
+
+  private void scheduleDeadline(int g) {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+    }
+    long delay = lastRenewStartNanos + renewDeadlineNanos - runtime.nanoTime();
+    deadlineTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delay)), () -> events.execute(() -> {
+      if (g == generation && state == State.LEADING
+          && runtime.nanoTime() - lastRenewStartNanos >= renewDeadlineNanos) {
+        LOG.warn("{}: failed to renew lease {} within renewDeadline {}; leadership is lost", identity,
+            lock.describe(), config.renewDeadline());
+        stopLeading(config.releaseOnCancel(), "renew deadline passed");
+      }
+    }));
+  }
+
+  private void stopLeading(boolean release, String why) {
+    LOG.info("{}: stopping leadership of {} ({})", identity, lock.describe(), why);
+    state = State.STOPPING;
+    int g = ++generation;
+    cancelTimers();
+    metrics.leaderOff(config.name());
+    leaderContext.cancel();
+    CompletableFuture<Void> workDone = leaderWork;
+    CompletableFuture<Void> bounded = new CompletableFuture<>();
+    Cancellable cap = runtime.schedule(config.leaseDuration(), () -> bounded.complete(null));
+    workDone.whenComplete((v, e) -> {
+      cap.cancel();
+      bounded.complete(null);
+    });
+    bounded.whenComplete((v, e) -> events.execute(() -> {
+      if (!workDone.isDone()) {
+        LOG.warn("{}: onStartedLeading did not return within leaseDuration {} after its context was cancelled",
+            identity, config.leaseDuration());
+      }
+      recordEvent("stopped leading");
+      CompletableFuture<Void> stopped = runStoppedCallback();
+      stopped.whenComplete((x, y) -> events.execute(() -> {
+        if (release) {
+          release(g, 0);
+        } else {
+          finishRun();
+        }
+      }));
+    }));
+  }
+
+  private static final int MAX_RELEASE_ATTEMPTS = 5;
+
+  /** client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept; retried on conflict. */
+  private void release(int g, int attemptNo) {
+    if (!observed.isHeldBy(identity) || attemptNo >= MAX_RELEASE_ATTEMPTS) {
+      finishRun();
+      return;
+    }
+    if (!lockCallBusy.compareAndSet(false, true)) {
+      // A hung call still holds the lock instance; try again once the retry period has passed.
+      runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(g, attemptNo + 1)));
+      return;
+    }
+    Instant now = runtime.now();
+    LeaderElectionRecord released = LeaderElectionRecord.of("", 1, now, now, observed.record().leaderTransitions());
+    runtime.<Boolean>callLock(() -> {
+      try {
+        try {
+          lock.update(released);
+          return Boolean.TRUE;
+        } catch (UpdateConflictException conflict) {
+          // Someone wrote since: release only if the record still names us (re-read for the new version).
+          return !lock.get().record().holderIdentity().equals(identity);
+        }
+      } finally {
+        lockCallBusy.set(false);
+      }
+    }, config.renewDeadline()).whenComplete((done, error) -> events.execute(() -> {
+      if (error == null && done) {
+        observed = observed.withRecord(released, runtime.nanoTime());
+        LOG.info("{}: released lease {}", identity, lock.describe());
+        maybeReportTransition();
+        finishRun();
+      } else if (error == null) {
+        release(g, attemptNo + 1);
+      } else {
+        LOG.warn("{}: failed to release lock {}: {}", identity, lock.describe(), describe(error));
+        if (error instanceof LockException || error.getCause() instanceof UpdateConflictException) {
+          release(g, attemptNo + 1);
+        } else {
+          finishRun();
+        }
+      }
+    }));
+  }
+
+  private static String describe(Throwable t) {
+    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return cause.toString();
+  }
+
+  /** Ends a run that was not leading (or whose leadership was already wound down). */
+  private void endRun() {
+    state = State.STOPPING;
+    ++generation;
+    cancelTimers();
+    runStoppedCallback().whenComplete((x, y) -> events.execute(this::finishRun));
+  }
+
+  private CompletableFuture<Void> runStoppedCallback() {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        callbacks.onStoppedLeading();
+      } catch (RuntimeException | Error e) {
+        LOG.error("{}: onStoppedLeading failed", identity, e);
+      }
+    }, runtime.callbackExecutor());
+  }
+
+  private void finishRun() {
+    closeWatch();
+    leaderContext = null;
+    leaderWork = null;
+    CompletableFuture<Void> run;
+    synchronized (this) {
+      state = State.STOPPED;
+      run = runFuture;
+    }
+    run.complete(null);
+  }
+
+  private void cancelTimers() {
+    if (attemptTimer != null) {
+      attemptTimer.cancel();
+      attemptTimer = null;
+    }
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
+    }
+  }
+
+  private void adopt(Observation o) {
+    observed = o;
+  }
+
+  private void maybeReportTransition() {
+    String holder = observed.record().holderIdentity();
+    if (holder.equals(reportedLeader)) {
+      return;
+    }
+    reportedLeader = holder;
+    notifications.execute(() -> {
+      try {
+        callbacks.onNewLeader(holder);
+      } catch (RuntimeException | Error e) {
+        LOG.error("{}: onNewLeader failed", identity, e);
+      }
+    });
+  }
+
+  private void recordEvent(String message) {
+    notifications.execute(() -> {
+      try {
+        lock.recordEvent(message);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: recording event \"{}\" on {} failed: {}", identity, message, lock.describe(), e.toString());
+      }
+    });
+  }
+
+  // ---- the optional watch --------------------------------------------------------------------
+
+  /** Runs on a lock-call thread, inside an attempt, so it never overlaps another lock call. */
+  private void startWatch(int g) {
+    try {
+      RecordWatch w = ((WatchableResourceLock) lock).watch(r -> events.execute(() -> onWatchedRecord(g, r)));
+      events.execute(() -> {
+        watchStarting = false;
+        if (g == generation && (state == State.ACQUIRING || state == State.LEADING)) {
+          watch = w;
+        } else {
+          w.close();
+        }
+      });
+    } catch (LockException | RuntimeException e) {
+      LOG.warn("{}: could not watch lock {}, polling instead: {}", identity, lock.describe(), e.toString());
+      events.execute(() -> watchStarting = false);
+    }
+  }
+
+  private void closeWatch() {
+    if (watch != null) {
+      watch.close();
+      watch = null;
+    }
+  }
+
+  private void onWatchedRecord(int runGeneration, ObservedRecord record) {
+    // Only followers act on notifications; a leader learns of trouble through its renewals.
+    if (runGeneration != generation || state != State.ACQUIRING || watch == null) {
+      return;
+    }
+    int g = generation;
+    if (record == null) {
+      scheduleAttempt(g, 0);
+      return;
+    }
+    if (Arrays.equals(record.raw(), observed.raw())) {
+      return;
+    }
+    adopt(new Observation(record.record(), record.raw(), runtime.nanoTime()));
+    maybeReportTransition();
+    if (record.record().holderIdentity().isEmpty()) {
+      scheduleAttempt(g, 0);
+    } else if (!lockCallBusy.get()) {
+      scheduleAttempt(g, observed.expiryNanos() - runtime.nanoTime());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LeaderElector{" + identity + " on " + lock.describe() + ", " + state + "}";
+  }
+}
