@@ -6,8 +6,11 @@ module dev.baton.api {
   requires org.slf4j;
   requires tools.jackson.core;
   requires tools.jackson.databind;
+  requires static micrometer.core;
 
+  exports dev.baton.leaderelection;
   exports dev.baton.leaderelection.resourcelock;
+  exports dev.baton.leaderelection.micrometer;
 
   uses dev.baton.leaderelection.resourcelock.ResourceLockProvider;
 }
