@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real-time runtime shared by every elector of the JVM: 2 timer threads, at most
- * {@value #LOCK_CALL_THREADS} threads for blocking lock calls (queued beyond that), and a cached
- * pool for user callbacks whose idle threads end after a minute. All threads are daemons named
- * {@code baton-*}.
+ * {@value #LOCK_CALL_THREADS} threads for blocking lock calls (queued beyond that), and
+ * {@value ElasticCallbackExecutor#CORE_THREADS} threads for user callbacks, more only while
+ * callbacks block (see {@link ElasticCallbackExecutor}). Idle threads end after a while. All
+ * threads are daemons named {@code baton-*}.
  */
 final class SystemElectionRuntime implements ElectionRuntime {
 
@@ -31,7 +31,7 @@ final class SystemElectionRuntime implements ElectionRuntime {
 
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService lockCalls;
-  private final ExecutorService callbacks;
+  private final ElasticCallbackExecutor callbacks;
 
   private SystemElectionRuntime() {
     timer = new ScheduledThreadPoolExecutor(2, daemonThreads("baton-timer-"));
@@ -40,8 +40,7 @@ final class SystemElectionRuntime implements ElectionRuntime {
         new LinkedBlockingQueue<>(), daemonThreads("baton-lock-call-"));
     calls.allowCoreThreadTimeOut(true);
     lockCalls = calls;
-    callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemonThreads("baton-callback-"));
+    callbacks = new ElasticCallbackExecutor(daemonThreads("baton-callback-"), timer);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -9,6 +9,7 @@ import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +42,9 @@ public class FaultInjectingResourceLock implements ResourceLock {
   private final Duration hangLimit;
   private final Object modeChanged = new Object();
   private volatile Mode mode = Mode.PASS;
+  private final AtomicLong gets = new AtomicLong();
+  private final AtomicLong creates = new AtomicLong();
+  private final AtomicLong updates = new AtomicLong();
 
   /**
    * Wraps a lock; the result is a {@link WatchableResourceLock} exactly when {@code delegate} is.
@@ -52,7 +56,12 @@ public class FaultInjectingResourceLock implements ResourceLock {
     return delegate instanceof WatchableResourceLock w ? new Watchable(w) : new FaultInjectingResourceLock(delegate);
   }
 
-  FaultInjectingResourceLock(ResourceLock delegate) {
+  /**
+   * Wraps a lock without its watch capability; use {@link #wrap} to keep it.
+   *
+   * @param delegate the lock to wrap
+   */
+  protected FaultInjectingResourceLock(ResourceLock delegate) {
     this.delegate = delegate;
     this.hangLimit = Duration.ofSeconds(60);
   }
@@ -72,6 +81,21 @@ public class FaultInjectingResourceLock implements ResourceLock {
   /** The current behaviour. */
   public Mode mode() {
     return mode;
+  }
+
+  /** How many times {@link #get()} was called (failed and hung calls included). */
+  public long getCount() {
+    return gets.get();
+  }
+
+  /** How many times {@link #create} was called (failed and hung calls included). */
+  public long createCount() {
+    return creates.get();
+  }
+
+  /** How many times {@link #update} was called (failed and hung calls included). */
+  public long updateCount() {
+    return updates.get();
   }
 
   /** The wrapped lock. */
@@ -116,18 +140,21 @@ public class FaultInjectingResourceLock implements ResourceLock {
 
   @Override
   public ObservedRecord get() throws LockException {
+    gets.incrementAndGet();
     beforeCall("get");
     return delegate.get();
   }
 
   @Override
   public void create(LeaderElectionRecord record) throws LockException {
+    creates.incrementAndGet();
     beforeCall("create");
     delegate.create(record);
   }
 
   @Override
   public void update(LeaderElectionRecord record) throws LockException {
+    updates.incrementAndGet();
     beforeCall("update");
     delegate.update(record);
   }
