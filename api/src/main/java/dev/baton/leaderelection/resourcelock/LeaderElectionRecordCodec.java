@@ -7,8 +7,13 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.chrono.IsoChronology;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.json.JsonFactory;
@@ -41,6 +46,32 @@ public final class LeaderElectionRecordCodec {
 
   private static final DateTimeFormatter RFC3339_SECONDS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * RFC 3339 as Go's {@code time.Parse(time.RFC3339, s)} reads it: four-digit year, seconds
+   * required, an optional fraction of up to nine digits, and {@code Z} or a {@code +hh:mm} offset;
+   * case-sensitive {@code T} and {@code Z}. (ISO_OFFSET_DATE_TIME also accepts times without
+   * seconds and lower-case letters, which Go rejects.)
+   */
+  private static final DateTimeFormatter RFC3339_PARSER = new DateTimeFormatterBuilder()
+      .appendValue(ChronoField.YEAR, 4)
+      .appendLiteral('-')
+      .appendValue(ChronoField.MONTH_OF_YEAR, 2)
+      .appendLiteral('-')
+      .appendValue(ChronoField.DAY_OF_MONTH, 2)
+      .appendLiteral('T')
+      .appendValue(ChronoField.HOUR_OF_DAY, 2)
+      .appendLiteral(':')
+      .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+      .appendLiteral(':')
+      .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+      .optionalStart()
+      .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+      .optionalEnd()
+      .appendOffset("+HH:MM", "Z")
+      .toFormatter(Locale.ROOT)
+      .withChronology(IsoChronology.INSTANCE)
+      .withResolverStyle(ResolverStyle.STRICT);
 
   private static final int PREVIEW_BYTES = 80;
 
@@ -184,7 +215,7 @@ public final class LeaderElectionRecordCodec {
           + describeType(n) + " " + n, null);
     }
     try {
-      return OffsetDateTime.parse(n.asString(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      return OffsetDateTime.parse(n.asString(), RFC3339_PARSER).toInstant();
     } catch (DateTimeException e) {
       throw new FieldProblem("key " + key + " is not an RFC 3339 time: \"" + n.asString() + "\"", e);
     }

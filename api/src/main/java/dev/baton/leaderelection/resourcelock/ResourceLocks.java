@@ -61,6 +61,9 @@ public final class ResourceLocks {
   /** Guards against a class loader whose service iterator never ends. */
   private static final int MAX_PROVIDERS = 10_000;
 
+  /** How often the same load failure may repeat in a row before the scan gives up on the iterator. */
+  private static final int MAX_REPEATED_FAILURES = 100;
+
   private ResourceLocks() {
   }
 
@@ -181,6 +184,8 @@ public final class ResourceLocks {
     Map<String, List<ResourceLockProvider>> byType = new TreeMap<>();
     List<String> broken = new ArrayList<>();
     Iterator<ResourceLockProvider> it = ServiceLoader.load(ResourceLockProvider.class, classLoader).iterator();
+    String lastFailure = null;
+    int repeats = 0;
     for (int i = 0; i < MAX_PROVIDERS; i++) {
       ResourceLockProvider provider;
       try {
@@ -189,10 +194,22 @@ public final class ResourceLocks {
         }
         provider = it.next();
       } catch (ServiceConfigurationError | LinkageError e) {
-        broken.add(describeFailure(e));
-        LOG.warn("A lock provider failed to load: {}", describeFailure(e), e);
+        String failure = describeFailure(e);
+        if (failure.equals(lastFailure)) {
+          // The same failure again: the iterator may be stuck (a class loader that cannot list its
+          // services files fails on every call). Report it once, and give up after many repeats.
+          if (++repeats >= MAX_REPEATED_FAILURES) {
+            break;
+          }
+          continue;
+        }
+        lastFailure = failure;
+        repeats = 0;
+        broken.add(failure);
+        LOG.warn("A lock provider failed to load: {}", failure, e);
         continue;
       }
+      lastFailure = null;
       String type;
       try {
         type = provider.lockType();
