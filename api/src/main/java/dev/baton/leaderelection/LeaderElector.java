@@ -310,6 +310,13 @@ public final class LeaderElector {
       if (succeeded) {
         lastRenewStartNanos = startNanos;
         scheduleDeadline(g);
+      } else if (outcome != null && !observed.record().holderIdentity().isEmpty() && !observed.isHeldBy(identity)) {
+        // The store names another holder: leadership is already gone, waiting for renewDeadline
+        // (as client-go does) would only let this candidate's work overlap the new leader's.
+        LOG.warn("{}: lock {} is now held by {}; leadership is lost", identity, lock.describe(),
+            observed.record().holderIdentity());
+        stopLeading(false, "another candidate holds the lock");
+        return;
       }
       scheduleAttempt(g, startNanos + retryPeriodNanos - now);
     }

@@ -1,0 +1,488 @@
+package dev.baton.leaderelection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.ElectionScenario.Candidate;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.testkit.FaultInjectingResourceLock.Mode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** client-go's scenarios ({@code leaderelection_test.go}) and Baton's additions, on virtual time. */
+class LeaderElectorTest {
+  private static final Duration LEASE = LeaderElectionConfig.DEFAULT_LEASE_DURATION;
+  private static final Duration RENEW = LeaderElectionConfig.DEFAULT_RENEW_DEADLINE;
+  private static final Duration RETRY = LeaderElectionConfig.DEFAULT_RETRY_PERIOD;
+  private static final Duration MAX_ACQUIRE_WAIT = Duration.ofMillis((long) (RETRY.toMillis() * 2.2));
+
+  private final ElectionScenario world = new ElectionScenario();
+
+  @AfterEach
+  void noTwoLeaders() {
+    assertEquals(List.of(), world.violations, "leadership overlapped or started too early");
+  }
+
+  private Instant at(Duration elapsed) {
+    return VirtualElectionRuntimeEpoch.EPOCH.plus(elapsed);
+  }
+
+  /** The epoch of the virtual runtime, as a constant for readable assertions. */
+  private static final class VirtualElectionRuntimeEpoch {
+    static final Instant EPOCH = dev.baton.testkit.VirtualElectionRuntime.DEFAULT_EPOCH;
+  }
+
+  @Nested
+  @DisplayName("acquiring, as client-go")
+  class Acquiring {
+
+    @Test
+    @DisplayName("A candidate creates the record and leads at once when there is none")
+    void acquiresWhenNoRecord() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      assertEquals(Duration.ZERO, world.elapsed());
+      LeaderElectionRecord stored = world.storedRecord();
+      assertEquals(LeaderElectionRecord.of("a", 15, at(Duration.ZERO), at(Duration.ZERO), 0), stored);
+      assertEquals(1, a.started());
+      assertEquals(List.of("a"), a.newLeaders);
+      assertEquals("a", a.elector.getLeader());
+      assertEquals(1, world.metrics.on.get());
+    }
+
+    @Test
+    @DisplayName("A candidate takes over an expired lease after leaseDuration of no change, counting one transition")
+    void acquiresExpiredLease() throws Exception {
+      ResourceLock other = world.rawLock("other");
+      other.create(LeaderElectionRecord.of("other", 15, at(Duration.ZERO), at(Duration.ZERO), 4));
+      Candidate a = world.candidate("a");
+      a.elector.start();
+
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(60)));
+      Duration took = world.elapsed();
+      assertTrue(took.compareTo(LEASE) >= 0, "took over after " + took + ", before the lease expired");
+      assertTrue(took.compareTo(LEASE.plus(MAX_ACQUIRE_WAIT)) < 0, "took over only after " + took);
+      LeaderElectionRecord stored = world.storedRecord();
+      assertEquals("a", stored.holderIdentity());
+      assertEquals(5, stored.leaderTransitions());
+      assertEquals(at(took).truncatedTo(ChronoUnit.SECONDS), stored.acquireTime(), "JSON keeps whole seconds");
+      assertEquals(List.of("other", "a"), a.newLeaders);
+    }
+
+    @Test
+    @DisplayName("A candidate never takes a lease that its holder keeps renewing")
+    void doesNotAcquireHeldLease() {
+      Candidate a = world.candidate("a");
+      Candidate b = world.candidate("b");
+      a.elector.start();
+      world.runtime.advance(Duration.ofSeconds(1));
+      b.elector.start();
+
+      world.runtime.advance(Duration.ofMinutes(5));
+      assertTrue(a.elector.isLeader());
+      assertFalse(b.elector.isLeader());
+      assertEquals(0, b.started());
+      assertEquals("a", b.elector.getLeader());
+      assertEquals(List.of("a"), b.newLeaders);
+    }
+
+    @Test
+    @DisplayName("A released record (empty holder) is free at once, and taking it counts one transition")
+    void releasedRecordIsFreeAtOnce() throws Exception {
+      world.rawLock("old").create(LeaderElectionRecord.of("", 15, at(Duration.ZERO), at(Duration.ZERO), 2));
+      Candidate a = world.candidate("a");
+      a.elector.start();
+
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      assertEquals(Duration.ZERO, world.elapsed());
+      assertEquals(3, world.storedRecord().leaderTransitions());
+    }
+
+    @Test
+    @DisplayName("Expiry is judged on the monotonic clock: old or skewed wall-clock times in the record change nothing")
+    void expiryOnMonotonicClock() throws Exception {
+      world.rawLock("other").create(LeaderElectionRecord.of("other", 15,
+          Instant.parse("1999-01-01T00:00:00Z"), Instant.parse("1999-01-01T00:00:00Z"), 0));
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.runtime.advance(Duration.ofSeconds(5));
+      world.runtime.skewWallClock(Duration.ofHours(3));
+
+      world.runtime.advance(Duration.ofSeconds(9));
+      assertFalse(a.elector.isLeader(), "took over a lease it observed only 14 s ago");
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(10)));
+      assertTrue(world.elapsed().compareTo(LEASE) >= 0);
+      assertEquals(at(world.elapsed()).plus(Duration.ofHours(3)).truncatedTo(ChronoUnit.SECONDS),
+          world.storedRecord().acquireTime(),
+          "the timestamps written come from the wall clock");
+    }
+
+    @Test
+    @DisplayName("Acquire attempts are spaced retryPeriod x [1, 2.2) apart (jitter factor 1.2)")
+    void acquireAttemptsAreJittered() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.runtime.advance(Duration.ofSeconds(1));
+      Candidate b = world.candidate("b");
+      List<Long> attempts = new ArrayList<>();
+      long before = b.lock.getCount();
+      b.elector.start();
+      for (int i = 0; i < 200 && attempts.size() < 40; i++) {
+        world.advanceUntil(() -> b.lock.getCount() > before + attempts.size(), Duration.ofSeconds(10));
+        attempts.add(world.runtime.nanoTime());
+      }
+      assertEquals(40, attempts.size());
+      double min = Double.MAX_VALUE;
+      double max = 0;
+      for (int i = 1; i < attempts.size(); i++) {
+        double gap = (attempts.get(i) - attempts.get(i - 1)) / 1e9;
+        min = Math.min(min, gap);
+        max = Math.max(max, gap);
+        assertTrue(gap >= 2.0 && gap < 4.4, "attempt gap " + gap + " s outside [2, 4.4)");
+      }
+      assertTrue(max - min > 0.5, "gaps do not vary: jitter missing (min " + min + ", max " + max + ")");
+    }
+  }
+
+  @Nested
+  @DisplayName("renewing, as client-go")
+  class Renewing {
+
+    @Test
+    @DisplayName("A leader renews every retryPeriod through the fast path: writes only, no reads")
+    void renewsThroughFastPath() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      long reads = a.lock.getCount();
+      long writes = a.lock.updateCount();
+
+      world.runtime.advance(Duration.ofSeconds(20));
+      assertEquals(reads, a.lock.getCount(), "the leader read the record while renewing");
+      assertEquals(writes + 10, a.lock.updateCount(), "one renewal per retry period");
+      LeaderElectionRecord stored = world.storedRecord();
+      assertEquals(at(Duration.ZERO), stored.acquireTime(), "acquireTime is kept across renewals");
+      assertEquals(at(Duration.ofSeconds(20)), stored.renewTime());
+      assertEquals(0, stored.leaderTransitions());
+      assertEquals(0, world.metrics.slowPath.get());
+    }
+
+    @Test
+    @DisplayName("When the fast path fails, a leader renews through the slow path (read, then update) and it is counted")
+    void slowPathIsCounted() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      world.runtime.advance(Duration.ofSeconds(3));
+      // A twin with the same identity writes, so the leader's cached version is stale but it still holds the lock.
+      ResourceLock twin = world.rawLock("a");
+      LeaderElectionRecord current = twin.get().record();
+      twin.update(current.withRenewTime(current.renewTime().plusSeconds(1)));
+
+      world.runtime.advance(Duration.ofSeconds(2));
+      assertEquals(1, world.metrics.slowPath.get());
+      assertTrue(a.elector.isLeader());
+      assertEquals(at(Duration.ZERO), world.storedRecord().acquireTime());
+      assertEquals(1, a.started());
+    }
+
+    @Test
+    @DisplayName("A leader whose record was taken over steps down at its next renewal, without waiting for renewDeadline")
+    void losesOnConflict() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      world.runtime.advance(Duration.ofSeconds(5));   // last renewal started at 4 s
+      ResourceLock thief = world.rawLock("thief");
+      assertEquals(0, thief.get().record().leaderTransitions());
+      thief.update(LeaderElectionRecord.of("thief", 15, at(world.elapsed()), at(world.elapsed()), 1));
+
+      assertTrue(world.advanceUntil(() -> !a.elector.isLeader(), Duration.ofSeconds(30)));
+      assertEquals(Duration.ofSeconds(6), world.elapsed(), "leadership must end at the first renewal that sees the thief");
+      assertNotEquals(LeaderElector.State.LEADING, a.elector.state(), "the run must have left its leading state");
+      assertTrue(world.advanceUntil(() -> a.stopped() == 1, Duration.ofSeconds(1)));
+      assertFalse(a.terms.get(0).isLeading(), "the leader's context must be cancelled");
+      assertThrows(IllegalStateException.class, () -> a.terms.get(0).checkLeading());
+      assertEquals("thief", world.storedRecord().holderIdentity(), "a lost leader must not overwrite the new holder");
+      assertEquals(1, world.metrics.off.get());
+    }
+
+    @Test
+    @DisplayName("A leader whose store stops answering steps down within renewDeadline, before any follower may take over")
+    void stepsDownWhenStoreHangs() {
+      Candidate a = world.candidate("a");
+      Candidate b = world.candidate("b");
+      a.elector.start();
+      world.runtime.advance(Duration.ofMillis(100));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(7));   // a's last renewal began at 6 s
+      a.lock.setMode(Mode.HANG);
+
+      assertTrue(world.advanceUntil(() -> a.stopped() == 1, Duration.ofSeconds(30)));
+      assertEquals(Duration.ofSeconds(16), world.elapsed());
+      assertEquals(0, b.started());
+      assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(30)));
+      assertTrue(world.elapsed().compareTo(Duration.ofSeconds(6 + 15)) >= 0,
+          "b took over at " + world.elapsed() + ", before a's last write could have expired");
+    }
+  }
+
+  @Nested
+  @DisplayName("releasing and stepping down")
+  class Releasing {
+
+    @Test
+    @DisplayName("With releaseOnCancel, cancel writes holder \"\", leaseDurationSeconds 1, acquire = renew = now, transitions kept")
+    void releaseOnCancel() throws Exception {
+      world.rawLock("old").create(LeaderElectionRecord.of("", 15, at(Duration.ZERO), at(Duration.ZERO), 6));
+      Candidate a = world.candidate("a", c -> c.releaseOnCancel(true));
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      world.runtime.advance(Duration.ofSeconds(3));
+
+      var done = a.elector.cancel();
+      assertTrue(world.advanceUntil(done::isDone, Duration.ofSeconds(1)));
+      assertEquals(LeaderElectionRecord.of("", 1, at(Duration.ofSeconds(3)), at(Duration.ofSeconds(3)), 7),
+          world.storedRecord());
+      assertEquals(List.of("started", "stopped"), a.calls);
+      assertEquals(List.of("a", ""), a.newLeaders);
+      assertFalse(a.elector.isLeader());
+      assertEquals(LeaderElector.State.STOPPED, a.elector.state());
+    }
+
+    @Test
+    @DisplayName("Without releaseOnCancel, cancel leaves the record naming the old leader")
+    void cancelWithoutRelease() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      var done = a.elector.cancel();
+      assertTrue(world.advanceUntil(done::isDone, Duration.ofSeconds(1)));
+      assertEquals("a", world.storedRecord().holderIdentity());
+      assertEquals(1, a.stopped());
+    }
+
+    @Test
+    @DisplayName("stepDown releases even without releaseOnCancel, and a waiting candidate takes over within one acquire attempt")
+    void stepDownHandsOver() throws Exception {
+      Candidate a = world.candidate("a");
+      Candidate b = world.candidate("b");
+      a.elector.start();
+      world.runtime.advance(Duration.ofMillis(10));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(9));
+
+      a.elector.stepDown();
+      long released = world.runtime.nanoTime();
+      assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(10)));
+      Duration handover = Duration.ofNanos(world.runtime.nanoTime() - released);
+      assertTrue(handover.compareTo(MAX_ACQUIRE_WAIT) < 0, "handover took " + handover);
+      assertEquals(1, world.storedRecord().leaderTransitions());
+    }
+
+    @Test
+    @DisplayName("A candidate that never led still gets onStoppedLeading when its run ends, as in client-go")
+    void stoppedWithoutLeading() {
+      Candidate a = world.candidate("a");
+      Candidate b = world.candidate("b");
+      a.elector.start();
+      world.runtime.advance(Duration.ofSeconds(1));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(1));
+      var done = b.elector.cancel();
+      assertTrue(world.advanceUntil(done::isDone, Duration.ofSeconds(1)));
+      assertEquals(List.of("stopped"), b.calls);
+    }
+
+    @Test
+    @DisplayName("An elector runs again after losing, and becomes leader again")
+    void runsAgain() {
+      Candidate a = world.candidate("a");
+      var first = a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      a.lock.setMode(Mode.FAIL);
+      assertTrue(world.advanceUntil(first::isDone, Duration.ofSeconds(30)));
+      a.lock.setMode(Mode.PASS);
+      assertThrows(IllegalStateException.class, () -> {
+        a.elector.start();
+        a.elector.start();
+      });
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(60)));
+      assertEquals(List.of("started", "stopped", "started"), a.calls);
+      assertTrue(a.terms.get(1).fencingToken() > a.terms.get(0).fencingToken());
+    }
+  }
+
+  @Nested
+  @DisplayName("Baton's guarantees")
+  class Guarantees {
+
+    @Test
+    @DisplayName("Across many failovers among three candidates: one leader at a time, increasing fencing tokens, each election won in time")
+    void failoversNeverOverlap() {
+      Candidate[] cs = {world.candidate("a"), world.candidate("b"), world.candidate("c")};
+      for (Candidate c : cs) {
+        c.elector.start();
+        world.runtime.advance(Duration.ofMillis(137));
+      }
+      List<Long> tokens = new ArrayList<>();
+      for (int round = 0; round < 12; round++) {
+        assertTrue(world.advanceUntil(() -> world.leaders() == 1, LEASE.plus(MAX_ACQUIRE_WAIT).plusSeconds(1)),
+            "no leader elected within leaseDuration + 2.2 x retryPeriod in round " + round);
+        Candidate leader = List.of(cs).stream().filter(c -> c.elector.isLeader()).findFirst().orElseThrow();
+        LeaderContext term = leader.terms.get(leader.terms.size() - 1);
+        tokens.add(term.fencingToken());
+        world.runtime.advance(Duration.ofSeconds(3));
+        if (round % 3 == 0) {
+          leader.elector.stepDown();
+          world.advanceUntil(() -> leader.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(1));
+          leader.elector.start();
+        } else {
+          leader.lock.setMode(round % 3 == 1 ? Mode.HANG : Mode.FAIL);
+          world.advanceUntil(() -> !leader.elector.isLeader(), RENEW.plusSeconds(1));
+          assertFalse(term.isLeading());
+          world.advanceUntil(() -> leader.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(20));
+          leader.lock.setMode(Mode.PASS);
+          leader.elector.start();
+        }
+      }
+      for (int i = 1; i < tokens.size(); i++) {
+        assertTrue(tokens.get(i) > tokens.get(i - 1), "fencing tokens not increasing: " + tokens);
+      }
+      for (Candidate c : cs) {
+        List<String> calls = c.calls;
+        for (int i = 1; i < calls.size(); i++) {
+          assertFalse(calls.get(i).equals("started") && calls.get(i - 1).equals("started"),
+              c + " started twice without stopping: " + calls);
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("A leader's context is cancelled and its token invalid the moment leadership is lost")
+    void contextCancelledOnLoss() {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      LeaderContext term = a.terms.get(0);
+      assertTrue(term.isLeading());
+      term.checkLeading();
+      a.lock.setMode(Mode.FAIL);
+      assertTrue(world.advanceUntil(() -> !term.isLeading(), Duration.ofSeconds(11)));
+      assertFalse(a.elector.isLeader());
+      assertEquals(Duration.ofSeconds(10), world.elapsed());
+    }
+
+    @Test
+    @DisplayName("The watchdog fails when the elector believes it leads but has not renewed for leaseDuration + timeout")
+    void watchdog() {
+      FreezableRuntime frozen = new FreezableRuntime(world.runtime);
+      LeaderHealthCheck health = new LeaderHealthCheck(Duration.ofSeconds(5));
+      Candidate a = world.candidate("a", b -> b.runtime(frozen).watchdog(health));
+      a.elector.start();
+      world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
+      world.runtime.advance(Duration.ofSeconds(30));
+      assertTrue(health.isHealthy(), "a renewing leader is healthy: " + health.check());
+      frozen.frozen = true;   // the elector's timers stop firing, as in a deadlock
+      world.runtime.advance(Duration.ofSeconds(20));
+      assertTrue(health.isHealthy(), "19 s without renewal is within 15 s + 5 s");
+      world.runtime.advance(Duration.ofSeconds(2));
+      assertFalse(health.isHealthy());
+      assertTrue(health.check().orElseThrow().contains("failed election to renew leadership"));
+      assertEquals("leaderElection", health.name());
+    }
+
+    @Test
+    @DisplayName("Lock events are recorded: became leader, stopped leading")
+    void events() {
+      List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+      LeaderCallbacks quiet = new LeaderCallbacks() {
+        @Override
+        public void onStartedLeading(LeaderContext context) {
+        }
+
+        @Override
+        public void onStoppedLeading() {
+        }
+      };
+      var lock = new dev.baton.testkit.InMemoryResourceLock(world.store, ElectionScenario.NAMESPACE, ElectionScenario.NAME,
+          new dev.baton.leaderelection.resourcelock.ResourceLockConfig("e",
+              (obj, type, reason, fmt, args) -> events.add(type + " " + reason + " " + String.format(fmt, args))));
+      LeaderElector e = new LeaderElector(LeaderElectionConfig.builder().lock(lock).callbacks(quiet)
+          .runtime(world.runtime).build());
+      e.start();
+      world.advanceUntil(e::isLeader, Duration.ofSeconds(1));
+      var done = e.cancel();
+      world.advanceUntil(done::isDone, Duration.ofSeconds(1));
+      assertEquals(List.of("Normal LeaderElection e became leader", "Normal LeaderElection e stopped leading"), events);
+    }
+  }
+
+  @Nested
+  @DisplayName("configuration")
+  class Configuration {
+
+    @Test
+    @DisplayName("Every violated rule is reported in one message with property, value and rule")
+    void allProblemsInOneMessage() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LeaderElectionConfig.builder()
+          .leaseDuration(Duration.ofSeconds(5))
+          .renewDeadline(Duration.ofSeconds(10))
+          .retryPeriod(Duration.ofSeconds(9))
+          .build());
+      assertEquals("Invalid leader election configuration: "
+          + "leaseDuration (PT5S) must be greater than renewDeadline (PT10S); "
+          + "renewDeadline (PT10S) must be greater than 1.2 x retryPeriod (PT9S, so more than PT10.8S); "
+          + "lock (null) must be given; "
+          + "callbacks (null) must be given, with onStartedLeading and onStoppedLeading", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("Non-positive durations, fractional lease seconds and an empty identity are rejected")
+    void otherRules() {
+      ResourceLock anonymous = world.rawLock("");
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LeaderElectionConfig.builder()
+          .lock(anonymous)
+          .leaseDuration(Duration.ofMillis(15500))
+          .retryPeriod(Duration.ZERO)
+          .callbacks(world.candidate("x"))
+          .build());
+      assertEquals("Invalid leader election configuration: "
+          + "retryPeriod (PT0S) must be positive; "
+          + "lock identity (\"\") must not be empty: give each candidate a unique identity such as its pod name",
+          e.getMessage());
+      IllegalArgumentException fractional = assertThrows(IllegalArgumentException.class,
+          () -> LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("y"))
+              .leaseDuration(Duration.ofMillis(15500)).build());
+      assertTrue(fractional.getMessage().contains("leaseDuration (PT15.5S) must be a whole number of seconds"),
+          fractional.getMessage());
+    }
+
+    @Test
+    @DisplayName("Defaults are client-go's: 15 s, 10 s, 2 s; the name defaults to the lock's description")
+    void defaults() {
+      ResourceLock lock = world.rawLock("a");
+      LeaderElectionConfig c = LeaderElectionConfig.builder().lock(lock).callbacks(world.candidate("z")).build();
+      assertEquals(Duration.ofSeconds(15), c.leaseDuration());
+      assertEquals(Duration.ofSeconds(10), c.renewDeadline());
+      assertEquals(Duration.ofSeconds(2), c.retryPeriod());
+      assertEquals(lock.describe(), c.name());
+      assertFalse(c.releaseOnCancel());
+      assertNotNull(c.runtime());
+    }
+  }
+}
