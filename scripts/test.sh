@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Servers the test suites start as child processes. Each entry: binary and Debian package.
+# etcd 3.4 (Debian's etcd-server) for lock-etcd; ZooKeeper runs in-process and the Kubernetes API is
+# fabric8's mock server, so they need nothing installed. BATON_TEST_SERVERS adds more pairs.
 need_packages=()
-for pair in ${BATON_TEST_SERVERS:-}; do
+for pair in etcd:etcd-server ${BATON_TEST_SERVERS:-}; do
   bin=${pair%%:*}; pkg=${pair#*:}
   command -v "$bin" >/dev/null 2>&1 || need_packages+=("$pkg")
 done

@@ -1,0 +1,260 @@
+package dev.baton.testkit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.baton.leaderelection.LeaderCallbacks;
+import dev.baton.leaderelection.LeaderContext;
+import dev.baton.leaderelection.LeaderElectionConfig;
+import dev.baton.leaderelection.LeaderElector;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The hooks a backend implements and the helpers the kit's groups share. Backends extend
+ * {@link ResourceLockConformanceKit}, not this class.
+ */
+public abstract class LockConformanceSupport {
+
+  /** The time the current test runs on; created by {@link #newTimeDriver()} before each test. */
+  protected TimeDriver time;
+
+  private final List<LeaderElector> electors = new ArrayList<>();
+
+  // ---- hooks ------------------------------------------------------------------------------------
+
+  /**
+   * The type name the backend's provider registers, as passed to
+   * {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock}.
+   *
+   * @return the lock type, such as {@code etcd}
+   */
+  protected abstract String lockType();
+
+  /**
+   * Makes a new lock instance, as one candidate would, on the backend under test. Every call
+   * returns a new instance; instances for the same namespace and name share one stored record.
+   *
+   * @param namespace the lock's namespace
+   * @param name the lock's name (unique per test)
+   * @param identity the candidate's identity
+   * @return the lock
+   * @throws Exception when the backend cannot make one
+   */
+  protected abstract ResourceLock newLock(String namespace, String name, String identity) throws Exception;
+
+  /**
+   * Stores {@code raw} as the record of {@code namespace/name}, bypassing every lock, replacing
+   * whatever is there. Needed only with {@link LockCapability#RAW_RECORD}; the default refuses.
+   *
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @param raw the bytes to store
+   * @throws Exception when the store refuses
+   */
+  protected void plantRawRecord(String namespace, String name, byte[] raw) throws Exception {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " declares no RAW_RECORD capability, so it cannot plant raw records");
+  }
+
+  /**
+   * The bytes stored for {@code namespace/name}, read around every lock, or empty when nothing is
+   * stored. Needed only with {@link LockCapability#RAW_RECORD}; the default refuses.
+   *
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @return the stored bytes
+   * @throws Exception when the store cannot be read
+   */
+  protected Optional<byte[]> storedRawRecord(String namespace, String name) throws Exception {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " declares no RAW_RECORD capability, so it cannot read raw records");
+  }
+
+  /**
+   * What the backend offers beyond the basic contract; tests of capabilities it lacks are skipped
+   * by assumption.
+   *
+   * @return the capabilities; none by default
+   */
+  protected Set<LockCapability> capabilities() {
+    return Set.of();
+  }
+
+  /**
+   * The options that make {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock}
+   * reach the same store as {@link #newLock} (endpoints, clients). Defaults to no settings.
+   *
+   * @return the options
+   */
+  protected ResourceLockOptions lockOptions() {
+    return ResourceLockOptions.defaults();
+  }
+
+  /**
+   * The namespace the kit's locks live in.
+   *
+   * @return the namespace; {@code baton-kit} by default
+   */
+  protected String namespace() {
+    return "baton-kit";
+  }
+
+  /**
+   * The time the elector groups run on: real time by default (a real server), or
+   * {@link TimeDriver#virtual} for a backend whose calls can run on a
+   * {@link VirtualElectionRuntime}.
+   *
+   * @return a new driver for one test
+   */
+  protected TimeDriver newTimeDriver() {
+    return TimeDriver.realTime();
+  }
+
+  /**
+   * The durations of the elector groups: {@link ElectorTimings#VIRTUAL} on virtual time,
+   * {@link ElectorTimings#REAL_TIME} otherwise.
+   *
+   * @return the timings
+   */
+  protected ElectorTimings electorTimings() {
+    return time.isVirtual() ? ElectorTimings.VIRTUAL : ElectorTimings.REAL_TIME;
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Creates the test's time driver. */
+  @BeforeEach
+  void createTimeDriver() {
+    time = newTimeDriver();
+  }
+
+  /** Stops every elector the test started, without releasing, so no lock call outlives the test. */
+  @AfterEach
+  void stopElectors() throws Exception {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    for (LeaderElector e : electors) {
+      stops.add(e.cancel());
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
+    if (time.isVirtual()) {
+      time.awaitUntil(all::isDone, Duration.ofMinutes(5));
+    }
+    all.get(time.isVirtual() ? 1 : 60, TimeUnit.SECONDS);
+    electors.clear();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  /** Skips the calling test unless the backend declares {@code capability}. */
+  protected void assumeCapability(LockCapability capability) {
+    Assumptions.assumeTrue(capabilities().contains(capability),
+        () -> "not applicable: " + getClass().getSimpleName() + " does not declare " + capability);
+  }
+
+  /** A lock name no other test uses (lower-case letters, digits and dashes: valid everywhere). */
+  protected static String uniqueName() {
+    return "kit-" + UUID.randomUUID().toString().substring(0, 13).replace('-', 'x');
+  }
+
+  /** A lock on {@code name} in the kit's namespace, failing the test when the backend cannot make one. */
+  protected ResourceLock lock(String name, String identity) {
+    try {
+      return newLock(namespace(), name, identity);
+    } catch (Exception e) {
+      return fail("the backend could not make a lock for " + namespace() + "/" + name + ": " + e, e);
+    }
+  }
+
+  /** Now on the test's wall clock, at second precision. */
+  protected Instant now() {
+    return time.runtime().now().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** A record held by {@code holder}, acquired and renewed now. */
+  protected LeaderElectionRecord heldBy(String holder, long transitions) {
+    Instant t = now();
+    return LeaderElectionRecord.of(holder, 15, t, t, transitions);
+  }
+
+  /**
+   * Builds an elector for {@code identity} on the test's time and timings, wrapping its lock in a
+   * {@link FaultInjectingResourceLock}, and stops it after the test.
+   *
+   * @param name the lock's name
+   * @param identity the candidate's identity
+   * @param callbacks the candidate's callbacks
+   * @param tweak changes to the configuration (release on cancel, ...)
+   * @return the candidate
+   */
+  protected KitCandidate candidate(String name, String identity, LeaderCallbacks callbacks,
+      Consumer<LeaderElectionConfig.Builder> tweak) {
+    FaultInjectingResourceLock lock = FaultInjectingResourceLock.wrap(lock(name, identity));
+    ElectorTimings t = electorTimings();
+    LeaderElectionConfig.Builder b = LeaderElectionConfig.builder()
+        .lock(lock)
+        .leaseDuration(t.leaseDuration())
+        .renewDeadline(t.renewDeadline())
+        .retryPeriod(t.retryPeriod())
+        .callbacks(callbacks)
+        .name(name)
+        .runtime(time.runtime());
+    tweak.accept(b);
+    LeaderElector elector = new LeaderElector(b.build());
+    electors.add(elector);
+    return new KitCandidate(identity, lock, elector);
+  }
+
+  /**
+   * A candidate of a kit test: its identity, its fault-injecting lock and its elector.
+   *
+   * @param identity the candidate's identity
+   * @param lock the candidate's lock, in {@link FaultInjectingResourceLock.Mode#PASS} at first
+   * @param elector the candidate's elector (not started)
+   */
+  protected record KitCandidate(String identity, FaultInjectingResourceLock lock, LeaderElector elector) {
+  }
+
+  /**
+   * Callbacks that report to a {@link LeadershipHistory} and run {@code work} for each term.
+   *
+   * @param history where the intervals go
+   * @param identity the candidate
+   * @param work what the leader does with its context; must not block on virtual time
+   * @return the callbacks
+   */
+  protected static LeaderCallbacks historyCallbacks(LeadershipHistory history, String identity,
+      Consumer<LeaderContext> work) {
+    return new LeaderCallbacks() {
+      @Override
+      public void onStartedLeading(LeaderContext context) {
+        history.started(identity, context.fencingToken());
+        work.accept(context);
+      }
+
+      @Override
+      public void onStoppedLeading() {
+        history.stopped(identity);
+      }
+
+      @Override
+      public String toString() {
+        return "history callbacks of " + identity;
+      }
+    };
+  }
+}
