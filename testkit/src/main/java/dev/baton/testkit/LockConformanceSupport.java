@@ -33,7 +33,7 @@ public abstract class LockConformanceSupport {
   /** The time the current test runs on; created by {@link #newTimeDriver()} before each test. */
   protected TimeDriver time;
 
-  private final List<LeaderElector> electors = new ArrayList<>();
+  private final List<KitCandidate> candidates = new ArrayList<>();
 
   // ---- hooks ------------------------------------------------------------------------------------
 
@@ -147,15 +147,16 @@ public abstract class LockConformanceSupport {
   @AfterEach
   void stopElectors() throws Exception {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    for (LeaderElector e : electors) {
-      stops.add(e.cancel());
+    for (KitCandidate c : candidates) {
+      c.lock().setMode(FaultInjectingResourceLock.Mode.PASS);
+      stops.add(c.elector().cancel());
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new));
     if (time.isVirtual()) {
       time.awaitUntil(all::isDone, Duration.ofMinutes(5));
     }
     all.get(time.isVirtual() ? 1 : 60, TimeUnit.SECONDS);
-    electors.clear();
+    candidates.clear();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -186,7 +187,7 @@ public abstract class LockConformanceSupport {
   }
 
   /** A record held by {@code holder}, acquired and renewed now. */
-  protected LeaderElectionRecord heldBy(String holder, long transitions) {
+  protected LeaderElectionRecord heldBy(String holder, int transitions) {
     Instant t = now();
     return LeaderElectionRecord.of(holder, 15, t, t, transitions);
   }
@@ -214,9 +215,9 @@ public abstract class LockConformanceSupport {
         .name(name)
         .runtime(time.runtime());
     tweak.accept(b);
-    LeaderElector elector = new LeaderElector(b.build());
-    electors.add(elector);
-    return new KitCandidate(identity, lock, elector);
+    KitCandidate candidate = new KitCandidate(identity, lock, new LeaderElector(b.build()));
+    candidates.add(candidate);
+    return candidate;
   }
 
   /**

@@ -1,0 +1,437 @@
+package dev.baton.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
+import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kit's groups about the lock alone: its record contract, concurrency, discovery and corrupt
+ * records. Backends extend {@link ResourceLockConformanceKit}, which adds the elector groups.
+ */
+public abstract class LockContractGroups extends LockConformanceSupport {
+
+  private static final int RACERS = 5;
+
+  /** The record contract every lock keeps. */
+  @Nested
+  @DisplayName("Record contract")
+  public class RecordContract {
+
+    @Test
+    @DisplayName("get on a lock whose record was never created reports a missing record")
+    void getMissing() {
+      ResourceLock lock = lock(uniqueName(), "a");
+      RecordNotFoundException e = assertThrows(RecordNotFoundException.class, lock::get);
+      assertEquals(lock.describe(), e.lockDescription(), "the error must name the lock");
+    }
+
+    @Test
+    @DisplayName("A created record reads back equal, through the creating instance and through another")
+    void createThenGet() throws Exception {
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      LeaderElectionRecord record = heldBy("a", 0);
+      a.create(record);
+      assertEquals(record, a.get().record());
+      assertEquals(record, lock(name, "b").get().record());
+    }
+
+    @Test
+    @DisplayName("Every field survives a round trip: strategy, preferred holder, empty holder and absent times")
+    void fieldsRoundTrip() throws Exception {
+      String name = uniqueName();
+      Instant t = now();
+      LeaderElectionRecord full = new LeaderElectionRecord("a", 7, t.minusSeconds(30), t, 3,
+          "OldestEmulationVersion", "b");
+      ResourceLock a = lock(name, "a");
+      a.create(full);
+      assertEquals(full, lock(name, "c").get().record());
+      LeaderElectionRecord released = new LeaderElectionRecord("", 1, null, null, 3, "", "");
+      a.update(released);
+      assertEquals(released, lock(name, "c").get().record());
+    }
+
+    @Test
+    @DisplayName("create fails with already-exists when a record exists, and the stored record stays")
+    void createTwice() throws Exception {
+      String name = uniqueName();
+      LeaderElectionRecord first = heldBy("a", 0);
+      lock(name, "a").create(first);
+      ResourceLock b = lock(name, "b");
+      RecordAlreadyExistsException e = assertThrows(RecordAlreadyExistsException.class, () -> b.create(heldBy("b", 0)));
+      assertEquals(b.describe(), e.lockDescription());
+      assertEquals(first, lock(name, "c").get().record());
+    }
+
+    @Test
+    @DisplayName("Successive updates by one instance succeed without reading in between (the fast path)")
+    void successiveUpdates() throws Exception {
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      a.create(heldBy("a", 0));
+      for (int i = 1; i <= 3; i++) {
+        a.update(heldBy("a", i));
+      }
+      assertEquals(3, lock(name, "b").get().record().leaderTransitions());
+    }
+
+    @Test
+    @DisplayName("update after get replaces the record read by another instance")
+    void updateAfterGet() throws Exception {
+      String name = uniqueName();
+      lock(name, "a").create(heldBy("a", 0));
+      ResourceLock b = lock(name, "b");
+      b.get();
+      LeaderElectionRecord next = heldBy("b", 1);
+      b.update(next);
+      assertEquals(next, lock(name, "c").get().record());
+    }
+
+    @Test
+    @DisplayName("update is compare-and-set: it fails with a conflict when another instance wrote since, and the other write stays")
+    void updateIsCompareAndSet() throws Exception {
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      a.create(heldBy("a", 0));
+      ResourceLock b = lock(name, "b");
+      b.get();
+      LeaderElectionRecord bWins = heldBy("b", 1);
+      b.update(bWins);
+      UpdateConflictException e = assertThrows(UpdateConflictException.class, () -> a.update(heldBy("a", 5)));
+      assertEquals(a.describe(), e.lockDescription());
+      assertEquals(bWins, lock(name, "c").get().record(), "a lost compare-and-set must not write");
+      a.get();
+      a.update(heldBy("a", 2));
+      assertEquals(2, lock(name, "c").get().record().leaderTransitions(), "after a fresh get the update must work");
+    }
+
+    @Test
+    @DisplayName("update before any get or create is an IllegalStateException, and nothing is written")
+    void updateBeforeGet() throws Exception {
+      String name = uniqueName();
+      LeaderElectionRecord stored = heldBy("a", 0);
+      lock(name, "a").create(stored);
+      ResourceLock b = lock(name, "b");
+      assertThrows(IllegalStateException.class, () -> b.update(heldBy("b", 1)));
+      assertEquals(stored, lock(name, "c").get().record());
+    }
+
+    @Test
+    @DisplayName("Raw bytes are stable while the record is unchanged and differ once it changes")
+    void rawBytesStable() throws Exception {
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      a.create(heldBy("a", 0));
+      ObservedRecord first = lock(name, "b").get();
+      ObservedRecord second = lock(name, "c").get();
+      assertArrayEquals(first.raw(), second.raw());
+      assertTrue(first.sameRawAs(second));
+      a.update(heldBy("a", 1));
+      assertFalse(first.sameRawAs(lock(name, "b").get()), "a changed record must give different raw bytes");
+    }
+
+    @Test
+    @DisplayName("identity is the configured one and describe names the namespace and the name")
+    void identityAndDescribe() {
+      String name = uniqueName();
+      ResourceLock lock = lock(name, "candidate-7");
+      assertEquals("candidate-7", lock.identity());
+      assertTrue(lock.describe().contains(namespace() + "/" + name),
+          "describe() '" + lock.describe() + "' must contain '" + namespace() + "/" + name + "'");
+    }
+
+    @Test
+    @DisplayName("With the revision capability, the revision strictly increases with every write and readers see the writer's")
+    void revisionIncreases() throws Exception {
+      assumeCapability(LockCapability.REVISION);
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      assertTrue(a.revision().isEmpty(), "nothing read or written yet, so no revision");
+      a.create(heldBy("a", 0));
+      long previous = a.revision().orElseThrow(() -> new AssertionError("no revision after create"));
+      for (int i = 1; i <= 3; i++) {
+        a.update(heldBy("a", i));
+        long current = a.revision().orElseThrow(() -> new AssertionError("no revision after update"));
+        assertTrue(current > previous, "revision " + current + " after an update is not greater than " + previous);
+        previous = current;
+      }
+      ResourceLock b = lock(name, "b");
+      b.get();
+      assertEquals(OptionalLong.of(previous), b.revision());
+    }
+
+    @Test
+    @DisplayName("With the watch capability, a watcher sees another instance's writes")
+    void watchSeesWrites() throws Exception {
+      assumeCapability(LockCapability.WATCH);
+      String name = uniqueName();
+      ResourceLock watcherLock = lock(name, "w");
+      WatchableResourceLock watcher = assertInstanceOf(WatchableResourceLock.class, watcherLock,
+          "the backend declares WATCH, so its locks must implement WatchableResourceLock");
+      List<ObservedRecord> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ResourceLock a = lock(name, "a");
+      try (WatchableResourceLock.RecordWatch w = watcher.watch(r -> {
+        if (r != null) {
+          seen.add(r);
+        }
+      })) {
+        a.create(heldBy("a", 0));
+        a.update(heldBy("a", 1));
+        assertTrue(time.awaitUntil(() -> seen.stream().anyMatch(r -> r.record().leaderTransitions() == 1),
+            Duration.ofSeconds(10)).isPresent(), "the watcher never saw the update; it saw " + seen);
+      }
+    }
+  }
+
+  /** Several instances racing on one record. */
+  @Nested
+  @DisplayName("Concurrency")
+  public class Concurrency {
+
+    @Test
+    @DisplayName("Instances racing to create one record: exactly one wins each round, the others get already-exists")
+    void raceCreate() throws Exception {
+      for (int round = 0; round < 5; round++) {
+        String name = uniqueName();
+        List<ResourceLock> locks = racers(name);
+        List<Object> results = race(locks, lock -> {
+          lock.create(heldBy(lock.identity(), 0));
+          return lock.identity();
+        });
+        List<Object> winners = results.stream().filter(String.class::isInstance).toList();
+        assertEquals(1, winners.size(), "round " + round + ": " + results);
+        assertTrue(results.stream().filter(r -> !(r instanceof String))
+            .allMatch(RecordAlreadyExistsException.class::isInstance), "losers must see already-exists: " + results);
+        assertEquals(winners.get(0), lock(name, "reader").get().record().holderIdentity());
+      }
+    }
+
+    @Test
+    @DisplayName("Instances that read the same version race to update: exactly one wins each round, the others conflict")
+    void raceUpdate() throws Exception {
+      String name = uniqueName();
+      lock(name, "setup").create(heldBy("setup", 0));
+      List<ResourceLock> locks = racers(name);
+      for (int round = 1; round <= 5; round++) {
+        for (ResourceLock lock : locks) {
+          lock.get();
+        }
+        int transitions = round;
+        List<Object> results = race(locks, lock -> {
+          lock.update(heldBy(lock.identity(), transitions));
+          return lock.identity();
+        });
+        List<Object> winners = results.stream().filter(String.class::isInstance).toList();
+        assertEquals(1, winners.size(), "round " + round + ": " + results);
+        assertTrue(results.stream().filter(r -> !(r instanceof String))
+            .allMatch(UpdateConflictException.class::isInstance), "losers must see a conflict: " + results);
+        LeaderElectionRecord stored = lock(name, "reader").get().record();
+        assertEquals(winners.get(0), stored.holderIdentity(), "the stored record must be the winner's, whole");
+        assertEquals(transitions, stored.leaderTransitions());
+      }
+    }
+
+    @Test
+    @DisplayName("Fuzz: a counter kept in the record advances only under successful compare-and-set, so no write is lost")
+    void counterFuzz() throws Exception {
+      String name = uniqueName();
+      lock(name, "setup").create(heldBy("setup", 0));
+      int attemptsEach = 25;
+      List<Object> results = race(racers(name), lock -> {
+        long won = 0;
+        for (int i = 0; i < attemptsEach; i++) {
+          LeaderElectionRecord current = lock.get().record();
+          try {
+            // Non-atomic read-modify-write: only compare-and-set keeps it exact.
+            lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
+            won++;
+          } catch (UpdateConflictException lost) {
+            // Someone else's write came first; this increment never happened.
+          }
+        }
+        return won;
+      });
+      long total = 0;
+      for (Object r : results) {
+        total += assertInstanceOf(Long.class, r, "a racer did not finish its attempts: " + r);
+      }
+      assertTrue(total > 0, "no update ever won: " + results);
+      assertEquals(total, lock(name, "reader").get().record().leaderTransitions(),
+          "successful updates " + results + " must all be counted in the record");
+    }
+
+    private List<ResourceLock> racers(String name) {
+      List<ResourceLock> locks = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        locks.add(lock(name, "racer-" + i));
+      }
+      return locks;
+    }
+  }
+
+  /** Runs {@code action} on every lock at once; each result is the value returned or the exception thrown. */
+  private static List<Object> race(List<ResourceLock> locks, LockAction action) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(locks.size());
+    try {
+      CyclicBarrier start = new CyclicBarrier(locks.size());
+      List<Future<Object>> futures = new ArrayList<>();
+      for (ResourceLock lock : locks) {
+        Callable<Object> task = () -> {
+          start.await(30, TimeUnit.SECONDS);
+          try {
+            return action.apply(lock);
+          } catch (LockException e) {
+            return e;
+          }
+        };
+        futures.add(pool.submit(task));
+      }
+      List<Object> results = new ArrayList<>();
+      for (Future<Object> f : futures) {
+        results.add(f.get(120, TimeUnit.SECONDS));
+      }
+      for (Object r : results) {
+        if (r instanceof LockException e && !(e instanceof UpdateConflictException)
+            && !(e instanceof RecordAlreadyExistsException)) {
+          fail("a racer failed with something other than a lost race: " + e, e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One racer's action. */
+  @FunctionalInterface
+  private interface LockAction {
+    Object apply(ResourceLock lock) throws LockException;
+  }
+
+  /** Finding the backend by its type name. */
+  @Nested
+  @DisplayName("Discovery")
+  public class Discovery {
+
+    @Test
+    @DisplayName("The lock type is registered: ResourceLocks lists it among the available types")
+    void typeListed() {
+      assertTrue(ResourceLocks.availableLockTypes().contains(lockType()),
+          "lock type '" + lockType() + "' is not registered; found " + ResourceLocks.availableLockTypes()
+              + ". Register the provider with @AutoService(ResourceLockProvider.class)");
+    }
+
+    @Test
+    @DisplayName("A lock obtained through ResourceLocks.newLock by type name shares the record of the backend's own locks")
+    void newLockByType() throws Exception {
+      String name = uniqueName();
+      ResourceLock byType = ResourceLocks.newLock(lockType(), namespace(), name, ResourceLockConfig.of("by-type"),
+          lockOptions());
+      try {
+        assertEquals("by-type", byType.identity());
+        LeaderElectionRecord record = heldBy("by-type", 0);
+        byType.create(record);
+        assertEquals(record, lock(name, "direct").get().record());
+        ResourceLock direct = lock(name, "direct");
+        direct.get();
+        direct.update(heldBy("direct", 1));
+        assertEquals("direct", byType.get().record().holderIdentity());
+      } finally {
+        if (byType instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
+      }
+    }
+  }
+
+  /** Records that cannot be parsed: reported, survived, never overwritten. */
+  @Nested
+  @DisplayName("Corrupt records")
+  public class CorruptRecords {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.baton.testkit.LockContractGroups#corruptPayloads")
+    @DisplayName("A stored record that is not a valid record gives a typed error naming the lock; the caller survives and the bytes stay")
+    void corruptRecord(String label, byte[] payload) throws Exception {
+      assumeCapability(LockCapability.RAW_RECORD);
+      String name = uniqueName();
+      plantRawRecord(namespace(), name, payload);
+      ResourceLock lock = lock(name, "a");
+      CorruptRecordException e = assertThrows(CorruptRecordException.class, lock::get, label);
+      assertEquals(lock.describe(), e.lockDescription());
+      assertTrue(e.getMessage().contains(lock.describe()), "the message must name the lock: " + e.getMessage());
+      assertNotEquals("", e.problem(), "the error must say what could not be parsed");
+      assertThrows(CorruptRecordException.class, lock::get, "a second read must report the same");
+      assertThrows(LockException.class, () -> lock.create(heldBy("a", 0)), "create must not overwrite a corrupt record");
+      assertArrayEquals(payload, storedRawRecord(namespace(), name)
+          .orElseThrow(() -> new AssertionError("the corrupt record disappeared")), "the stored bytes must be unchanged");
+
+      // The same instance works again once a valid record is stored.
+      LeaderElectionRecord valid = heldBy("b", 1);
+      plantRawRecord(namespace(), name, dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec.encode(valid));
+      assertEquals(valid, lock.get().record());
+    }
+  }
+
+  /** The corrupt payloads of {@link CorruptRecords}: label and bytes. */
+  static Stream<Arguments> corruptPayloads() {
+    String t = "\"2030-01-01T00:00:00Z\"";
+    return Stream.of(
+        payload("not JSON", "leader=a"),
+        payload("empty", ""),
+        Arguments.of("binary", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 10}),
+        payload("truncated JSON", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15,"),
+        payload("wrong types", "{\"holderIdentity\":42,\"leaseDurationSeconds\":\"fifteen\",\"acquireTime\":" + t
+            + ",\"renewTime\":" + t + ",\"leaderTransitions\":0}"),
+        payload("negative duration", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":-15,\"acquireTime\":" + t
+            + ",\"renewTime\":" + t + ",\"leaderTransitions\":0}"),
+        payload("overflowing duration", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":99999999999999999999,"
+            + "\"acquireTime\":" + t + ",\"renewTime\":" + t + ",\"leaderTransitions\":0}"),
+        payload("bad time", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15,\"acquireTime\":\"yesterday\","
+            + "\"renewTime\":" + t + ",\"leaderTransitions\":0}"),
+        payload("missing fields", "{\"holderIdentity\":\"a\",\"renewTime\":" + t + "}"),
+        payload("JSON array", "[\"a\",15]"),
+        payload("JSON of another shape", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"}}"),
+        payload("JSON null", "null"));
+  }
+
+  private static Arguments payload(String label, String text) {
+    return Arguments.of(label, text.getBytes(StandardCharsets.UTF_8));
+  }
+}

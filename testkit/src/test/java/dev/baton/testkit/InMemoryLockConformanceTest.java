@@ -1,0 +1,50 @@
+package dev.baton.testkit;
+
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+
+/** The reference lock with the watch capability runs the whole kit on virtual time. */
+@DisplayName("In-memory lock (watchable) on virtual time")
+class InMemoryLockConformanceTest extends ResourceLockConformanceKit {
+  final InMemoryLockStore store = new InMemoryLockStore();
+
+  @Override
+  protected String lockType() {
+    return ResourceLocks.INMEMORY;
+  }
+
+  @Override
+  protected ResourceLock newLock(String namespace, String name, String identity) {
+    return new WatchableInMemoryResourceLock(store, namespace, name, ResourceLockConfig.of(identity));
+  }
+
+  @Override
+  protected void plantRawRecord(String namespace, String name, byte[] raw) {
+    store.plant(namespace, name, raw);
+  }
+
+  @Override
+  protected Optional<byte[]> storedRawRecord(String namespace, String name) {
+    return store.peek(namespace, name).map(InMemoryLockStore.StoredRecord::raw);
+  }
+
+  @Override
+  protected Set<LockCapability> capabilities() {
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+  }
+
+  @Override
+  protected ResourceLockOptions lockOptions() {
+    return ResourceLockOptions.builder().client(InMemoryLockStore.class, store).build();
+  }
+
+  @Override
+  protected TimeDriver newTimeDriver() {
+    return TimeDriver.virtual(new VirtualElectionRuntime(11));
+  }
+}
