@@ -26,12 +26,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -268,15 +270,19 @@ public abstract class LockContractGroups extends LockConformanceSupport {
     }
 
     @Test
-    @DisplayName("Fuzz: a counter kept in the record advances only under successful compare-and-set, so no write is lost")
+    @DisplayName("Fuzz: instances read and write a counter in the record with random delays; it advances only under compare-and-set, so no write is lost")
     void counterFuzz() throws Exception {
       String name = uniqueName();
       lock(name, "setup").create(heldBy("setup", 0));
       int attemptsEach = 25;
+      CyclicBarrier eachAttempt = new CyclicBarrier(RACERS);
       List<Object> results = race(racers(name), lock -> {
         long won = 0;
+        Random jitter = new Random(lock.identity().hashCode());
         for (int i = 0; i < attemptsEach; i++) {
+          awaitOthers(eachAttempt);
           LeaderElectionRecord current = lock.get().record();
+          LockSupport.parkNanos(jitter.nextInt(500_000));
           try {
             // Non-atomic read-modify-write: only compare-and-set keeps it exact.
             lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
@@ -294,6 +300,14 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       assertTrue(total > 0, "no update ever won: " + results);
       assertEquals(total, lock(name, "reader").get().record().leaderTransitions(),
           "successful updates " + results + " must all be counted in the record");
+    }
+
+    private void awaitOthers(CyclicBarrier barrier) {
+      try {
+        barrier.await(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("a racer did not reach the next attempt: " + e, e);
+      }
     }
 
     private List<ResourceLock> racers(String name) {
