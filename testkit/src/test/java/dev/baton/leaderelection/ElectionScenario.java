@@ -59,6 +59,15 @@ final class ElectionScenario {
     return rawLock("observer").get().record();
   }
 
+  /** The stored record's holder, for conditions in lambdas; "?" when nothing readable is stored. */
+  String storedHolder() {
+    try {
+      return storedRecord().holderIdentity();
+    } catch (Exception e) {
+      return "?";
+    }
+  }
+
   ObservedRecord storedObservation() throws Exception {
     return rawLock("observer").get();
   }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -385,6 +386,26 @@ class LeaderElectorTest {
       assertTrue(world.advanceUntil(() -> !term.isLeading(), Duration.ofSeconds(11)));
       assertFalse(a.elector.isLeader());
       assertEquals(Duration.ofSeconds(10), world.elapsed());
+    }
+
+    @Test
+    @DisplayName("Release on cancel waits for leader work that does not return at most leaseDuration, then releases")
+    void releaseWaitsAtMostLeaseDuration() throws Exception {
+      FreezableRuntime holding = new FreezableRuntime(world.runtime);
+      holding.holdNextCallback = true;   // onStartedLeading never gets to return
+      Candidate a = world.candidate("a", b -> b.runtime(holding).releaseOnCancel(true));
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      assertEquals(1, holding.heldCallbacks.size(), "onStartedLeading must have been handed to the callback executor");
+      assertEquals(0, a.started(), "onStartedLeading is held, as if it never returned");
+      world.runtime.advance(Duration.ofSeconds(3));
+      Duration cancelledAt = world.elapsed();
+      CompletableFuture<Void> stopped = a.elector.cancel();
+      assertTrue(world.advanceUntil(() -> world.storedHolder().isEmpty(), Duration.ofSeconds(30)));
+      assertEquals(Duration.ofSeconds(15), world.elapsed().minus(cancelledAt),
+          "the release must wait leaseDuration for the work, no less");
+      assertTrue(world.advanceUntil(stopped::isDone, Duration.ofSeconds(1)));
+      assertEquals(1, a.stopped());
     }
 
     @Test
