@@ -96,6 +96,18 @@ public abstract class LockConformanceSupport {
   }
 
   /**
+   * Whether a failed {@link ResourceLock#update} leaves the store unchanged: true for every lock on
+   * one store. A composite lock that writes two stores one after the other (the MultiLock) returns
+   * false: an update that wrote the first store may still fail on the second. The concurrency fuzz
+   * then checks only that no successful update was lost.
+   *
+   * @return true by default
+   */
+  protected boolean updateIsAtomic() {
+    return true;
+  }
+
+  /**
    * The options that make {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock}
    * reach the same store as {@link #newLock} (endpoints, clients). Defaults to no settings.
    *

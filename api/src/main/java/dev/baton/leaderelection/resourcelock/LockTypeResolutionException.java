@@ -15,4 +15,12 @@ public class LockTypeResolutionException extends IllegalArgumentException {
   public LockTypeResolutionException(String message) {
     super(message);
   }
+
+  /**
+   * @param message what is wrong and what to do
+   * @param cause the resolution failure this one adds context to
+   */
+  public LockTypeResolutionException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

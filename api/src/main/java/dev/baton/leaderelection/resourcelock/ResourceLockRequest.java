@@ -85,6 +85,21 @@ public final class ResourceLockRequest {
     return ResourceLocks.newLock(otherLockType, namespace, name, config, options, classLoader);
   }
 
+  /**
+   * Creates a lock of another type at the same namespace and name, with the same configuration but
+   * other options, found through the same class loader. Used by composite locks whose parts need
+   * different settings (two etcd clusters, two in-memory stores).
+   *
+   * @param otherLockType the type of the part
+   * @param otherOptions the part's options
+   * @return the lock
+   * @throws LockTypeResolutionException when no single provider serves that type
+   * @throws LockException when the provider cannot set the lock up
+   */
+  public ResourceLock newLock(String otherLockType, ResourceLockOptions otherOptions) throws LockException {
+    return ResourceLocks.newLock(otherLockType, namespace, name, config, otherOptions, classLoader);
+  }
+
   @Override
   public String toString() {
     return "ResourceLockRequest{" + lockType + " " + namespace + "/" + name + ", identity="

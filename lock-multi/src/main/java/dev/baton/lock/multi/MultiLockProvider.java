@@ -1,0 +1,82 @@
+package dev.baton.lock.multi;
+
+import com.google.auto.service.AutoService;
+import dev.baton.leaderelection.resourcelock.CompositeLockType;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.LockTypeResolutionException;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
+import dev.baton.leaderelection.resourcelock.ResourceLockRequest;
+import java.util.Map;
+
+/**
+ * Serves every composite lock type {@code PRIMARY-to-SECONDARY} (registered as
+ * {@value CompositeLockType#MULTI_PROVIDER_TYPE}): resolves each part through its own provider and
+ * joins them in a {@link MultiLock}.
+ *
+ * <p>Both parts get the request's options. A setting prefixed {@value #PRIMARY_PREFIX} or
+ * {@value #SECONDARY_PREFIX} applies to that part only and overrides the unprefixed one, so a
+ * migration between two stores of the same type (two etcd clusters, say) is
+ * {@code etcd-to-etcd} with {@code primary.etcd.endpoints} and {@code secondary.etcd.endpoints}.
+ */
+@AutoService(ResourceLockProvider.class)
+public final class MultiLockProvider implements ResourceLockProvider {
+
+  /** Prefix of settings that apply to the primary part only. */
+  public static final String PRIMARY_PREFIX = "primary.";
+
+  /** Prefix of settings that apply to the secondary part only. */
+  public static final String SECONDARY_PREFIX = "secondary.";
+
+  @Override
+  public String lockType() {
+    return CompositeLockType.MULTI_PROVIDER_TYPE;
+  }
+
+  @Override
+  public ResourceLock create(ResourceLockRequest request) throws LockException {
+    CompositeLockType type = CompositeLockType.parse(request.lockType()).orElseThrow(() -> new IllegalArgumentException(
+        "lock type '" + request.lockType() + "' is not a composite type; name the two locks of the migration as "
+            + "PRIMARY" + CompositeLockType.SEPARATOR + "SECONDARY, such as configmaps-to-leases"));
+    ResourceLock primary = part("primary", type.primary(), type, request, PRIMARY_PREFIX);
+    try {
+      ResourceLock secondary = part("secondary", type.secondary(), type, request, SECONDARY_PREFIX);
+      return new MultiLock(primary, secondary);
+    } catch (LockException | RuntimeException e) {
+      closeQuietly(primary, e);
+      throw e;
+    }
+  }
+
+  private static ResourceLock part(String role, String partType, CompositeLockType type, ResourceLockRequest request,
+      String prefix) throws LockException {
+    try {
+      return request.newLock(partType, partOptions(request.options(), prefix));
+    } catch (LockTypeResolutionException e) {
+      throw new LockTypeResolutionException("the " + role + " lock type '" + partType + "' of composite type '"
+          + type + "' cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  /** The options with the prefixed settings of one part applied over the unprefixed ones. */
+  static ResourceLockOptions partOptions(ResourceLockOptions options, String prefix) {
+    ResourceLockOptions.Builder b = options.toBuilder();
+    for (Map.Entry<String, String> e : options.settings().entrySet()) {
+      if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length()) {
+        b.setting(e.getKey().substring(prefix.length()), e.getValue());
+      }
+    }
+    return b.build();
+  }
+
+  private static void closeQuietly(ResourceLock lock, Exception failure) {
+    if (lock instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+}
