@@ -143,6 +143,36 @@ class MultiLockTest {
     assertTrue(lock.toString().contains("primary"));
   }
 
+  /** A part that records being closed, and may fail to close. */
+  private final class ClosingLock extends InMemoryResourceLock implements AutoCloseable {
+    private final Exception failure;
+    boolean closed;
+
+    ClosingLock(InMemoryLockStore store, Exception failure) {
+      super(store, "ns", "app", ResourceLockConfig.of("me"));
+      this.failure = failure;
+    }
+
+    @Override
+    public void close() throws Exception {
+      closed = true;
+      if (failure != null) {
+        throw failure;
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("close closes both parts, even when the first fails, and reports every failure")
+  void closesBothParts() {
+    ClosingLock p = new ClosingLock(primaryStore, new IllegalStateException("primary broken"));
+    ClosingLock s = new ClosingLock(secondaryStore, new IllegalStateException("secondary broken"));
+    Exception e = assertThrows(IllegalStateException.class, () -> new MultiLock(p, s).close());
+    assertTrue(p.closed && s.closed);
+    assertEquals("primary broken", e.getMessage());
+    assertEquals("secondary broken", e.getSuppressed()[0].getMessage());
+  }
+
   @Test
   @DisplayName("Two parts with different identities are refused")
   void identitiesMustMatch() {
