@@ -30,6 +30,13 @@ public final class LeaderElectionConfig {
   /** Default retry period, 2 seconds. */
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
 
+  /**
+   * The least leaseDuration - renewDeadline may be. Times in the record have whole seconds, so two
+   * renewals in one second store the same bytes and a polling follower dates the later one by the
+   * earlier: up to 1 s early. The margin keeps its takeover after the old leader's renewDeadline.
+   */
+  public static final Duration MIN_LEASE_MARGIN = Duration.ofSeconds(1);
+
   private final ResourceLock lock;
   private final Duration leaseDuration;
   private final Duration renewDeadline;
@@ -230,6 +237,10 @@ public final class LeaderElectionConfig {
       if (durationsPresent) {
         if (leaseDuration.compareTo(renewDeadline) <= 0) {
           problems.add("leaseDuration (" + leaseDuration + ") must be greater than renewDeadline (" + renewDeadline + ")");
+        } else if (leaseDuration.minus(renewDeadline).compareTo(MIN_LEASE_MARGIN) < 0) {
+          problems.add("leaseDuration (" + leaseDuration + ") must exceed renewDeadline (" + renewDeadline
+              + ") by at least " + MIN_LEASE_MARGIN.toSeconds() + " s, because the record stores times in whole seconds: "
+              + "renewals within one second look alike, so a polling follower may date the last one up to 1 s early");
         }
         Duration jitteredRetry = Duration.ofNanos((long) (JITTER_FACTOR * retryPeriod.toNanos()));
         if (renewDeadline.compareTo(jitteredRetry) <= 0) {

@@ -559,6 +559,12 @@ public final class LeaderElector {
       return;
     }
     if (Arrays.equals(record.raw(), observed.raw())) {
+      // The same bytes written again: a renewal within the same second (times have whole seconds).
+      // The notification proves the write happened now, so the lease runs from now.
+      observed = observed.withRecord(observed.record(), runtime.nanoTime());
+      if (!lockCallBusy.get()) {
+        scheduleAttempt(g, observed.expiryNanos() - runtime.nanoTime());
+      }
       return;
     }
     adopt(new Observation(record.record(), record.raw(), runtime.nanoTime()));

@@ -18,9 +18,13 @@ public record ElectorTimings(Duration leaseDuration, Duration renewDeadline, Dur
   public static final ElectorTimings VIRTUAL = new ElectorTimings(
       Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ZERO);
 
-  /** Short durations for real servers (2 s, 1.5 s, 200 ms, margin 1 s): a few seconds per test. */
+  /**
+   * Short durations for real servers (2 s, 1 s, 200 ms, margin 1 s): a few seconds per test. The
+   * lease exceeds the renew deadline by the 1 s the elector requires
+   * ({@link dev.baton.leaderelection.LeaderElectionConfig#MIN_LEASE_MARGIN}).
+   */
   public static final ElectorTimings REAL_TIME = new ElectorTimings(
-      Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200), Duration.ofSeconds(1));
+      Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofSeconds(1));
 
   /** Checks that every duration is present. */
   public ElectorTimings {

@@ -494,6 +494,21 @@ class LeaderElectorTest {
     }
 
     @Test
+    @DisplayName("leaseDuration must exceed renewDeadline by at least 1 s, because record times have whole seconds")
+    void leaseMargin() {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("y"))
+              .leaseDuration(Duration.ofSeconds(2)).renewDeadline(Duration.ofMillis(1500))
+              .retryPeriod(Duration.ofMillis(200)).build());
+      assertEquals("Invalid leader election configuration: leaseDuration (PT2S) must exceed renewDeadline (PT1.5S) "
+          + "by at least 1 s, because the record stores times in whole seconds: renewals within one second look "
+          + "alike, so a polling follower may date the last one up to 1 s early", e.getMessage());
+      LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("z"))
+          .leaseDuration(Duration.ofSeconds(2)).renewDeadline(Duration.ofSeconds(1))
+          .retryPeriod(Duration.ofMillis(200)).build();
+    }
+
+    @Test
     @DisplayName("Defaults are client-go's: 15 s, 10 s, 2 s; the name defaults to the lock's description")
     void defaults() {
       ResourceLock lock = world.rawLock("a");

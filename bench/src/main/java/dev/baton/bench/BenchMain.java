@@ -1,0 +1,170 @@
+package dev.baton.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar baton-bench.jar elections|scale|jmh}: runs benchmarks and prints Markdown for BENCHMARKS.md. */
+@Command(name = "baton-bench", mixinStandardHelpOptions = true,
+    subcommands = {BenchMain.Elections.class, BenchMain.Scale.class, BenchMain.Jmh.class},
+    description = "Baton's benchmarks; see BENCHMARKS.md for the figures and the machine.")
+public final class BenchMain {
+
+  private BenchMain() {
+  }
+
+  /**
+   * Runs the harness.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+
+  static Backend backend(String name) throws Exception {
+    return switch (name) {
+      case "inmemory" -> new InMemoryBackend(true);
+      case "inmemory-polling" -> new InMemoryBackend(false);
+      default -> throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),
+          "unknown backend '" + name + "'; known: inmemory, inmemory-polling");
+    };
+  }
+
+  /** Shared duration options. */
+  static class TimingOptions {
+    @Option(names = "--lease", defaultValue = "15s", description = "lease duration (default ${DEFAULT-VALUE})")
+    String lease;
+    @Option(names = "--renew", defaultValue = "10s", description = "renew deadline (default ${DEFAULT-VALUE})")
+    String renew;
+    @Option(names = "--retry", defaultValue = "2s", description = "retry period (default ${DEFAULT-VALUE})")
+    String retry;
+
+    Timings timings() {
+      return new Timings(parse(lease), parse(renew), parse(retry));
+    }
+  }
+
+  static Duration parse(String s) {
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    if (t.endsWith("ms")) {
+      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+    }
+    if (t.endsWith("s")) {
+      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+    }
+    if (t.endsWith("m")) {
+      return Duration.ofSeconds(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60));
+    }
+    return Duration.parse(s);
+  }
+
+  /** Handover, failover and request cost per backend. */
+  @Command(name = "elections", description = "Graceful handover, crash failover and steady-state request cost.")
+  static final class Elections implements Callable<Integer> {
+    @Option(names = "--backends", split = ",", defaultValue = "inmemory,inmemory-polling")
+    List<String> backends;
+    @Option(names = "--samples", defaultValue = "10")
+    int samples;
+    @Option(names = "--steady-state", defaultValue = "2m", description = "how long request cost is counted")
+    String steady;
+    @Option(names = "--chart", defaultValue = "bench/results/elections.svg")
+    Path chart;
+    @CommandLine.Mixin
+    TimingOptions timing = new TimingOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      Timings t = timing.timings();
+      ElectionBenchmarks bench = new ElectionBenchmarks(t, samples, parse(steady));
+      List<ElectionBenchmarks.Result> results = new ArrayList<>();
+      for (String name : backends) {
+        try (Backend b = backend(name)) {
+          results.add(bench.run(b));
+        }
+      }
+      StringBuilder md = new StringBuilder();
+      md.append("Durations ").append(t).append(", 3 candidates, ").append(samples).append(" samples each.\n\n");
+      md.append("| backend | watch | graceful handover | crash failover (from last renewal) | leader writes/min | leader reads/min | follower reads/min | overlaps |\n");
+      md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      Map<String, Stats> handover = new LinkedHashMap<>();
+      Map<String, Stats> failover = new LinkedHashMap<>();
+      for (ElectionBenchmarks.Result r : results) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.1f | %.1f | %.1f | %d |%n", r.backend(),
+            r.watches() ? "yes" : "no", r.handoverMs().summary(), r.failoverMs().summary(), r.requests().leaderWrites(),
+            r.requests().leaderReads(), r.requests().followerReads(), r.overlaps()));
+        handover.put(r.backend(), r.handoverMs());
+        failover.put(r.backend(), r.failoverMs());
+      }
+      System.out.println(md);
+      Map<String, Map<String, Stats>> panels = new LinkedHashMap<>();
+      panels.put("Graceful handover: stepDown() to the next onStartedLeading", handover);
+      panels.put("Crash failover: last renewal of the crashed leader to the next onStartedLeading", failover);
+      write(chart, DistributionChart.svg("Baton elections, " + t, panels));
+      return 0;
+    }
+  }
+
+  /** Many electors in one JVM. */
+  @Command(name = "scale", description = "N electors on N locks in one JVM: threads, heap, missed renewals.")
+  static final class Scale implements Callable<Integer> {
+    @Option(names = "--backends", split = ",", defaultValue = "inmemory")
+    List<String> backends;
+    @Option(names = "--electors", defaultValue = "1000")
+    int electors;
+    @Option(names = "--duration", defaultValue = "2m")
+    String duration;
+    @CommandLine.Mixin
+    TimingOptions timing = new TimingOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      Timings t = timing.timings();
+      StringBuilder md = new StringBuilder();
+      md.append("| backend | electors | leading at end | terms lost | missed renewals | longest renewal gap | Baton threads (peak) | heap after GC (baseline) | all leading after |\n");
+      md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      for (String name : backends) {
+        try (Backend b = backend(name)) {
+          ScaleBenchmark.Result r = new ScaleBenchmark(t, electors, parse(duration)).run(b);
+          md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f ms | %d | %.1f MB (%.1f MB) | %.0f ms |%n",
+              r.backend(), r.electors(), r.leading(), r.lostLeadership(), r.missedRenewals(), r.longestGapMs(),
+              r.batonThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs()));
+        }
+      }
+      System.out.println(md);
+      return 0;
+    }
+  }
+
+  /** JMH lock-call benchmarks. */
+  @Command(name = "jmh", description = "JMH benchmarks of lock calls; arguments go to JMH (e.g. -f 1 -wi 3 -i 5).")
+  static final class Jmh implements Callable<Integer> {
+    @CommandLine.Parameters(arity = "0..*")
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+      return 0;
+    }
+  }
+
+  static void write(Path file, String content) throws IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+    System.err.println("wrote " + file.toAbsolutePath());
+  }
+}
