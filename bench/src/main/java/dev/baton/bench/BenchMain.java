@@ -29,7 +29,12 @@ public final class BenchMain {
    *
    * @param args the command line
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("jmh")) {
+      // Everything after "jmh" is JMH's own command line.
+      org.openjdk.jmh.Main.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
@@ -147,15 +152,11 @@ public final class BenchMain {
     }
   }
 
-  /** JMH lock-call benchmarks. */
-  @Command(name = "jmh", description = "JMH benchmarks of lock calls; arguments go to JMH (e.g. -f 1 -wi 3 -i 5).")
+  /** JMH lock-call benchmarks; {@link #main} hands the rest of the command line to JMH. */
+  @Command(name = "jmh", description = "JMH benchmarks of lock calls; the rest of the line goes to JMH (e.g. -f 1 -wi 3 -i 5).")
   static final class Jmh implements Callable<Integer> {
-    @CommandLine.Parameters(arity = "0..*")
-    List<String> args = new ArrayList<>();
-
     @Override
-    public Integer call() throws Exception {
-      org.openjdk.jmh.Main.main(args.toArray(String[]::new));
+    public Integer call() {
       return 0;
     }
   }
