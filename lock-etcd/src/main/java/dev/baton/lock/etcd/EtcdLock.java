@@ -1,0 +1,310 @@
+package dev.baton.lock.etcd;
+
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
+import dev.baton.leaderelection.resourcelock.EventRecorder;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
+import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock on etcd (type {@code etcd}): the record's client-go JSON encoding stored under the key
+ * {@code <prefix>/<namespace>/<name>}.
+ *
+ * <ul>
+ *   <li>{@link #create} is a transaction that puts the key only if its create revision is 0 (it does
+ *       not exist); otherwise {@link RecordAlreadyExistsException}.</li>
+ *   <li>{@link #update} is a transaction that puts the key only if its mod revision is still the one
+ *       this instance last read or wrote; otherwise {@link UpdateConflictException}.</li>
+ *   <li>{@link #get} returns the stored bytes unchanged; {@link #revision()} is the key's mod
+ *       revision, which etcd increases with every write (the fencing source).</li>
+ *   <li>{@link #watch} follows the key with an etcd watch, re-established from the last revision
+ *       seen when it breaks.</li>
+ * </ul>
+ *
+ * <p>Every call is bounded by the settings' timeout; an unreachable cluster is a
+ * {@link TransientLockException} naming the endpoints, a refused login or a failed TLS handshake a
+ * {@link LockException} saying so. No jetcd or gRPC exception type leaves this class. The password
+ * is never printed.
+ */
+public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
+
+  private final Client client;
+  private final boolean ownsClient;
+  private final String namespace;
+  private final String name;
+  private final String key;
+  private final ByteSequence keyBytes;
+  private final ResourceLockConfig config;
+  private final Duration timeout;
+  private final String endpoints;
+  private long lastModRevision = -1;
+
+  /**
+   * A lock on a client the caller owns and closes.
+   *
+   * @param client the jetcd client
+   * @param prefix the key prefix, such as {@value EtcdLockSettings#DEFAULT_PREFIX}
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @param config the candidate's identity and event recorder
+   * @param timeout the bound of every call
+   */
+  public EtcdLock(Client client, String prefix, String namespace, String name, ResourceLockConfig config,
+      Duration timeout) {
+    this(client, false, prefix, namespace, name, config, timeout, "the given client");
+  }
+
+  EtcdLock(Client client, boolean ownsClient, String prefix, String namespace, String name, ResourceLockConfig config,
+      Duration timeout, String endpoints) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.ownsClient = ownsClient;
+    this.namespace = segment(namespace, "namespace");
+    this.name = segment(name, "name");
+    this.key = key(prefix, namespace, name);
+    this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
+    this.config = Objects.requireNonNull(config, "config");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.endpoints = endpoints;
+  }
+
+  /**
+   * The key a lock's record is stored under.
+   *
+   * @param prefix the key prefix
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @return {@code <prefix>/<namespace>/<name>}
+   */
+  public static String key(String prefix, String namespace, String name) {
+    String p = Objects.requireNonNull(prefix, "prefix");
+    return (p.endsWith("/") ? p : p + "/") + segment(namespace, "namespace") + "/" + segment(name, "name");
+  }
+
+  private static String segment(String value, String what) {
+    if (value == null || value.isBlank() || value.contains("/")) {
+      throw new IllegalArgumentException("the etcd lock's " + what + " must be non-empty and contain no '/'; got '"
+          + value + "'");
+    }
+    return value;
+  }
+
+  @Override
+  public synchronized ObservedRecord get() throws LockException {
+    GetResponse response = await(client.getKVClient().get(keyBytes), "get");
+    if (response.getKvs().isEmpty()) {
+      throw new RecordNotFoundException(describe(), null);
+    }
+    KeyValue kv = response.getKvs().get(0);
+    ObservedRecord observed = LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe());
+    lastModRevision = kv.getModRevision();
+    return observed;
+  }
+
+  @Override
+  public synchronized void create(LeaderElectionRecord record) throws LockException {
+    ByteSequence value = ByteSequence.from(LeaderElectionRecordCodec.encode(record));
+    TxnResponse response = await(client.getKVClient().txn()
+        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+        .Then(Op.put(keyBytes, value, PutOption.DEFAULT))
+        .commit(), "create");
+    if (!response.isSucceeded()) {
+      throw new RecordAlreadyExistsException(describe(), null);
+    }
+    lastModRevision = response.getHeader().getRevision();
+  }
+
+  @Override
+  public synchronized void update(LeaderElectionRecord record) throws LockException {
+    if (lastModRevision < 0) {
+      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
+          + "revision to compare against; call get() first");
+    }
+    ByteSequence value = ByteSequence.from(LeaderElectionRecordCodec.encode(record));
+    TxnResponse response = await(client.getKVClient().txn()
+        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(lastModRevision)))
+        .Then(Op.put(keyBytes, value, PutOption.DEFAULT))
+        .commit(), "update");
+    if (!response.isSucceeded()) {
+      throw new UpdateConflictException(describe(), "the key " + key + " is no longer at mod revision "
+          + lastModRevision, null);
+    }
+    lastModRevision = response.getHeader().getRevision();
+  }
+
+  @Override
+  public void recordEvent(String message) {
+    try {
+      config.eventRecorder().eventf(describe(), EventRecorder.NORMAL, "LeaderElection", "%s %s", identity(), message);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: event recorder failed: {}", describe(), e.toString());
+    }
+  }
+
+  @Override
+  public String identity() {
+    return config.identity();
+  }
+
+  @Override
+  public String describe() {
+    return namespace + "/" + name + " (etcd key " + key + " at " + endpoints + ")";
+  }
+
+  @Override
+  public synchronized OptionalLong revision() {
+    return lastModRevision < 0 ? OptionalLong.empty() : OptionalLong.of(lastModRevision);
+  }
+
+  /** The key this lock's record is stored under. */
+  public String key() {
+    return key;
+  }
+
+  @Override
+  public RecordWatch watch(Consumer<ObservedRecord> listener) {
+    Objects.requireNonNull(listener, "listener");
+    return new KeyWatch(listener).start();
+  }
+
+  /** Closes the client if this lock built it; a lock on a given client leaves it open. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EtcdLock{" + describe() + ", identity=" + identity() + "}";
+  }
+
+  private <T> T await(CompletableFuture<T> call, String what) throws LockException {
+    return EtcdErrors.await(call, timeout, what + " of key " + key, describe(), endpoints);
+  }
+
+  /** A watch on the key, re-established after errors from the last revision it saw. */
+  private final class KeyWatch implements RecordWatch {
+    private final Consumer<ObservedRecord> listener;
+    private final AtomicLong nextRevision = new AtomicLong();
+    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "baton-etcd-watch-retry");
+      t.setDaemon(true);
+      return t;
+    });
+    private volatile boolean closed;
+    private volatile Watch.Watcher watcher;
+
+    KeyWatch(Consumer<ObservedRecord> listener) {
+      this.listener = listener;
+    }
+
+    KeyWatch start() {
+      open();
+      return this;
+    }
+
+    private synchronized void open() {
+      if (closed) {
+        return;
+      }
+      WatchOption.Builder option = WatchOption.builder();
+      long from = nextRevision.get();
+      if (from > 0) {
+        option.withRevision(from);
+      }
+      watcher = client.getWatchClient().watch(keyBytes, option.build(), new Watch.Listener() {
+        @Override
+        public void onNext(WatchResponse response) {
+          for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            nextRevision.set(kv.getModRevision() + 1);
+            deliver(event, kv);
+          }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+          reopenLater(error);
+        }
+
+        @Override
+        public void onCompleted() {
+          reopenLater(null);
+        }
+      });
+    }
+
+    private void deliver(WatchEvent event, KeyValue kv) {
+      if (closed) {
+        return;
+      }
+      try {
+        if (event.getEventType() == WatchEvent.EventType.DELETE) {
+          listener.accept(null);
+        } else {
+          listener.accept(LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe()));
+        }
+      } catch (CorruptRecordException corrupt) {
+        LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+      }
+    }
+
+    private void reopenLater(Throwable error) {
+      if (closed) {
+        return;
+      }
+      LOG.debug("{}: watch ended ({}); re-establishing", describe(), error == null ? "completed" : error.toString());
+      Watch.Watcher old = watcher;
+      if (old != null) {
+        old.close();
+      }
+      retry.schedule(this::open, Math.min(1000, Math.max(100, timeout.toMillis() / 4)), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      retry.shutdownNow();
+      Watch.Watcher w = watcher;
+      if (w != null) {
+        w.close();
+      }
+    }
+  }
+}
