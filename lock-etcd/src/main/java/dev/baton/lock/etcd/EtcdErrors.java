@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /** Turns jetcd's futures and exceptions into the api's typed outcomes. */
@@ -19,13 +20,20 @@ final class EtcdErrors {
   }
 
   /**
-   * Waits for a jetcd call, bounded by {@code timeout}.
+   * Starts a jetcd call and waits for it, bounded by {@code timeout}; a failure to start it is
+   * translated too.
    *
    * @throws TransientLockException when etcd cannot be reached in time
    * @throws LockException when etcd refuses the call (authentication, permission, TLS)
    */
-  static <T> T await(CompletableFuture<T> call, Duration timeout, String what, String lock, String endpoints)
+  static <T> T await(Supplier<CompletableFuture<T>> start, Duration timeout, String what, String lock, String endpoints)
       throws LockException {
+    CompletableFuture<T> call;
+    try {
+      call = start.get();
+    } catch (RuntimeException e) {
+      throw translate(e, what, lock, endpoints);
+    }
     try {
       return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

@@ -35,6 +35,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,7 +124,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
 
   @Override
   public synchronized ObservedRecord get() throws LockException {
-    GetResponse response = await(client.getKVClient().get(keyBytes), "get");
+    GetResponse response = await(() -> client.getKVClient().get(keyBytes), "get");
     if (response.getKvs().isEmpty()) {
       throw new RecordNotFoundException(describe(), null);
     }
@@ -136,7 +137,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   @Override
   public synchronized void create(LeaderElectionRecord record) throws LockException {
     ByteSequence value = ByteSequence.from(LeaderElectionRecordCodec.encode(record));
-    TxnResponse response = await(client.getKVClient().txn()
+    TxnResponse response = await(() -> client.getKVClient().txn()
         .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
         .Then(Op.put(keyBytes, value, PutOption.DEFAULT))
         .commit(), "create");
@@ -153,8 +154,9 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
           + "revision to compare against; call get() first");
     }
     ByteSequence value = ByteSequence.from(LeaderElectionRecordCodec.encode(record));
-    TxnResponse response = await(client.getKVClient().txn()
-        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(lastModRevision)))
+    long expected = lastModRevision;
+    TxnResponse response = await(() -> client.getKVClient().txn()
+        .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
         .Then(Op.put(keyBytes, value, PutOption.DEFAULT))
         .commit(), "update");
     if (!response.isSucceeded()) {
@@ -212,7 +214,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     return "EtcdLock{" + describe() + ", identity=" + identity() + "}";
   }
 
-  private <T> T await(CompletableFuture<T> call, String what) throws LockException {
+  private <T> T await(Supplier<CompletableFuture<T>> call, String what) throws LockException {
     return EtcdErrors.await(call, timeout, what + " of key " + key, describe(), endpoints);
   }
 

@@ -71,6 +71,11 @@ public record EtcdLockSettings(List<URI> endpoints, String prefix, Optional<Path
     } else {
       for (String part : rawEndpoints.get().split(",")) {
         String e = part.trim();
+        if (!e.contains("://")) {
+          problems.add(ENDPOINTS + " entry '" + e + "' must be http://HOST:PORT or https://HOST:PORT (add the scheme: "
+              + "http://" + e + ")");
+          continue;
+        }
         try {
           URI uri = URI.create(e);
           String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -1,0 +1,204 @@
+package dev.baton.lock.etcd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.LeaderCallbacks;
+import dev.baton.leaderelection.LeaderContext;
+import dev.baton.leaderelection.LeaderElectionConfig;
+import dev.baton.leaderelection.LeaderElector;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.testkit.LeadershipHistory;
+import dev.baton.testkit.TimeDriver;
+import dev.baton.testkit.fixture.ProxyMode;
+import dev.baton.testkit.fixture.TcpProxy;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Real failures of etcd: authentication, a lost cluster member, a restart, a dead network path. */
+class EtcdFailureTest {
+  private static final Duration LEASE = Duration.ofSeconds(2);
+  private static final Duration RENEW = Duration.ofSeconds(1);
+  private static final Duration RETRY = Duration.ofMillis(200);
+  private static final Duration MARGIN = Duration.ofSeconds(1);
+  private static final Duration FAILOVER = LEASE.plus(RETRY.multipliedBy(22).dividedBy(10)).plus(MARGIN);
+  private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
+
+  private final TimeDriver time = TimeDriver.realTime();
+  private final LeadershipHistory history = new LeadershipHistory(time);
+  private final List<LeaderElector> electors = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    electors.forEach(e -> stops.add(e.cancel()));
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private LeaderElector candidate(String identity, ResourceLock lock) {
+    LeaderElector e = new LeaderElector(LeaderElectionConfig.builder()
+        .lock(lock).leaseDuration(LEASE).renewDeadline(RENEW).retryPeriod(RETRY)
+        .callbacks(new LeaderCallbacks() {
+          @Override
+          public void onStartedLeading(LeaderContext context) {
+            history.started(identity, context.fencingToken());
+          }
+
+          @Override
+          public void onStoppedLeading() {
+            history.stopped(identity);
+          }
+        }).build());
+    electors.add(e);
+    return e;
+  }
+
+  private EtcdLock lock(Client client, String name, String identity, String endpoints) {
+    EtcdLock lock = new EtcdLock(client, false, EtcdLockSettings.DEFAULT_PREFIX, "ns", name, ResourceLockConfig.of(identity),
+        Duration.ofMillis(500), endpoints);
+    closeables.add(lock);
+    return lock;
+  }
+
+  private Client client(String endpoints) {
+    Client c = Client.builder().endpoints(endpoints.split(",")).loadBalancerPolicy("pick_first")
+        .connectTimeout(Duration.ofMillis(500)).retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS).retryDelay(50)
+        .retryMaxDelay(200).retryMaxDuration(Duration.ofMillis(500)).build();
+    closeables.add(c);
+    return c;
+  }
+
+  private String awaitLeader(Duration limit) {
+    assertTrue(time.awaitUntil(() -> history.openTerms() == 1, limit).isPresent(), "no leader within " + limit + ": " + history);
+    return history.currentLeader().orElseThrow();
+  }
+
+  @Test
+  @DisplayName("With authentication enabled, the right user and password work and a wrong password fails clearly, in time")
+  void authentication() throws Exception {
+    EtcdServer etcd = EtcdServer.startCluster(1);
+    closeables.add(etcd);
+    var auth = etcd.client().getAuthClient();
+    ByteSequence root = ByteSequence.from("root", StandardCharsets.UTF_8);
+    auth.userAdd(root, ByteSequence.from("right-password", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+    auth.roleAdd(root).get(10, TimeUnit.SECONDS);
+    auth.userGrantRole(root, root).get(10, TimeUnit.SECONDS);
+    auth.authEnable().get(10, TimeUnit.SECONDS);
+
+    ResourceLockOptions.Builder base = ResourceLockOptions.builder().setting(EtcdLockSettings.ENDPOINTS, etcd.endpoints())
+        .setting(EtcdLockSettings.USER, "root").renewDeadline(Duration.ofSeconds(2));
+    try (EtcdLock good = (EtcdLock) ResourceLocks.newLock("etcd", "ns", "auth", ResourceLockConfig.of("me"),
+        base.setting(EtcdLockSettings.PASSWORD, "right-password").build())) {
+      good.create(LeaderElectionRecord.of("me", 15, T, T, 0));
+      assertEquals("me", good.get().record().holderIdentity());
+    }
+    try (EtcdLock bad = (EtcdLock) ResourceLocks.newLock("etcd", "ns", "auth", ResourceLockConfig.of("me"),
+        base.setting(EtcdLockSettings.PASSWORD, "wrong-password").build())) {
+      long start = System.nanoTime();
+      LockException e = assertThrows(LockException.class, bad::get);
+      assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos(), "the refusal took too long");
+      assertFalse(e instanceof TransientLockException, "a wrong password is not transient: " + e);
+      assertTrue(e.getMessage().contains("refused") && e.getMessage().contains(etcd.endpoints()), e.getMessage());
+      assertFalse(e.getMessage().contains("wrong-password"), e.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("In a 3-member cluster, killing the member the leader talks to: the election goes on, never two leaders")
+  void clusterMemberLost() {
+    EtcdServer cluster = EtcdServer.startCluster(3);
+    closeables.add(cluster);
+    String name = "cluster-" + UUID.randomUUID();
+    String all = cluster.endpoints();
+    // Each candidate talks first to a different member (pick_first), all know every member.
+    List<String> urls = List.of(all.split(","));
+    for (int i = 0; i < 3; i++) {
+      List<String> order = new ArrayList<>(urls.subList(i, 3));
+      order.addAll(urls.subList(0, i));
+      String endpoints = String.join(",", order);
+      candidate("c" + i, lock(client(endpoints), name, "c" + i, endpoints)).start();
+    }
+    String leader = awaitLeader(FAILOVER);
+    int member = Integer.parseInt(leader.substring(1));
+    time.pass(LEASE);
+    cluster.members.get(member).kill();
+    time.pass(LEASE.multipliedBy(3));
+    assertTrue(history.openTerms() == 1 || time.awaitUntil(() -> history.openTerms() == 1, FAILOVER).isPresent(),
+        "nobody leads after member " + member + " died: " + history);
+    int terms = history.termCount();
+    time.pass(LEASE.multipliedBy(2));
+    assertEquals(terms, history.termCount(), "leadership must be stable on the surviving members: " + history);
+    history.assertNoOverlap();
+  }
+
+  @Test
+  @DisplayName("etcd stopped longer than renewDeadline: the leader steps down in time; after a restart on the same data someone leads")
+  void serverRestart() {
+    EtcdServer etcd = EtcdServer.startCluster(1);
+    closeables.add(etcd);
+    String name = "restart-" + UUID.randomUUID();
+    for (int i = 0; i < 2; i++) {
+      candidate("c" + i, lock(client(etcd.endpoints()), name, "c" + i, etcd.endpoints())).start();
+    }
+    awaitLeader(FAILOVER);
+    time.pass(LEASE);
+    long stopped = time.nanoTime();
+    etcd.members.get(0).stop();
+    assertTrue(time.awaitUntil(() -> history.openTerms() == 0, RENEW.plus(MARGIN)).isPresent(),
+        "the leader did not step down within renewDeadline of the outage: " + history);
+    time.pass(RENEW.plus(MARGIN).minus(Duration.ofNanos(time.nanoTime() - stopped)));
+    etcd.members.get(0).restart();
+    awaitLeader(FAILOVER.plus(Duration.ofSeconds(5)));
+    history.assertNoOverlap();
+    history.assertFencingTokensIncrease();
+  }
+
+  @Test
+  @DisplayName("The leader's network path to etcd goes dark: it steps down within renewDeadline, before anyone else starts")
+  void blackhole() throws Exception {
+    EtcdServer etcd = EtcdServer.start();
+    closeables.add(etcd);
+    String direct = etcd.endpoints().split(",")[0];
+    java.net.URI uri = java.net.URI.create(direct);
+    TcpProxy proxy = TcpProxy.to(uri.getHost(), uri.getPort());
+    closeables.add(proxy);
+    String proxied = "http://127.0.0.1:" + proxy.port();
+    String name = "dark-" + UUID.randomUUID();
+    candidate("proxied", lock(client(proxied), name, "proxied", proxied)).start();
+    assertEquals("proxied", awaitLeader(FAILOVER));
+    candidate("direct", lock(client(direct), name, "direct", direct)).start();
+    time.pass(LEASE);
+    long dark = time.nanoTime();
+    proxy.setMode(ProxyMode.BLACKHOLE);
+    assertTrue(time.awaitUntil(() -> history.openTerms() == 0, RENEW.plus(MARGIN)).isPresent(),
+        "the cut-off leader still leads: " + history);
+    assertEquals("direct", awaitLeader(FAILOVER));
+    assertTrue(history.lastTerm().orElseThrow().startNanos() - dark <= FAILOVER.toNanos());
+    history.assertNoOverlap();
+    assertEquals(Optional.of("direct"), history.currentLeader());
+  }
+}
