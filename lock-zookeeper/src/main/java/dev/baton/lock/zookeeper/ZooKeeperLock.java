@@ -1,0 +1,281 @@
+package dev.baton.lock.zookeeper;
+
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
+import dev.baton.leaderelection.resourcelock.EventRecorder;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
+import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock on ZooKeeper (type {@code zookeeper}): the record's client-go JSON encoding in the
+ * persistent znode {@code <root>/<namespace>/<name>}.
+ *
+ * <ul>
+ *   <li>{@link #create} creates the node, and its parents as needed; an existing node is
+ *       {@link RecordAlreadyExistsException}.</li>
+ *   <li>{@link #update} is {@code setData} with the node version this instance last read or wrote;
+ *       a changed or deleted node is {@link UpdateConflictException}.</li>
+ *   <li>{@link #get} returns the stored bytes unchanged; {@link #revision()} is the node's
+ *       modification zxid, which strictly increases with every write in the ensemble (fencing).</li>
+ *   <li>{@link #watch} follows the node with a Curator cache, which registers its watches again
+ *       after reconnects.</li>
+ * </ul>
+ *
+ * <p>The record is persistent, as client-go's: leadership does not depend on the ZooKeeper session,
+ * so a connection blip shorter than renewDeadline costs nothing (Curator's {@code LeaderLatch}, by
+ * contrast, drops leadership on SUSPENDED). Every call is bounded by the timeout; no ZooKeeper or
+ * Curator exception type leaves this class.
+ */
+public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLock.class);
+
+  private final CuratorFramework client;
+  private final boolean ownsClient;
+  private final String namespace;
+  private final String name;
+  private final String path;
+  private final List<ACL> acl;
+  private final ResourceLockConfig config;
+  private final Duration timeout;
+  private final String ensemble;
+  private int lastVersion = -1;
+  private long lastZxid = -1;
+
+  /**
+   * A lock on a started client the caller owns and closes; nodes get the client's default ACL.
+   *
+   * @param client a started Curator client
+   * @param root the root of the lock nodes, such as {@value ZooKeeperLockSettings#DEFAULT_ROOT}
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @param config the candidate's identity and event recorder
+   * @param timeout the bound of every call
+   */
+  public ZooKeeperLock(CuratorFramework client, String root, String namespace, String name, ResourceLockConfig config,
+      Duration timeout) {
+    this(client, false, root, namespace, name, config, timeout, null, "the given client");
+  }
+
+  ZooKeeperLock(CuratorFramework client, boolean ownsClient, String root, String namespace, String name,
+      ResourceLockConfig config, Duration timeout, List<ACL> acl, String ensemble) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.ownsClient = ownsClient;
+    this.namespace = segment(namespace, "namespace");
+    this.name = segment(name, "name");
+    this.path = path(root, namespace, name);
+    this.config = Objects.requireNonNull(config, "config");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.acl = acl == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : List.copyOf(acl);
+    this.ensemble = ensemble;
+  }
+
+  /**
+   * The znode a lock's record is stored in.
+   *
+   * @param root the root of the lock nodes
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @return {@code <root>/<namespace>/<name>}
+   */
+  public static String path(String root, String namespace, String name) {
+    String r = Objects.requireNonNull(root, "root");
+    return (r.endsWith("/") ? r : r + "/") + segment(namespace, "namespace") + "/" + segment(name, "name");
+  }
+
+  private static String segment(String value, String what) {
+    if (value == null || value.isBlank() || value.contains("/") || value.equals(".") || value.equals("..")) {
+      throw new IllegalArgumentException("the ZooKeeper lock's " + what + " must be non-empty, not '.' or '..', and "
+          + "contain no '/'; got '" + value + "'");
+    }
+    return value;
+  }
+
+  @Override
+  public synchronized ObservedRecord get() throws LockException {
+    CuratorEvent event = call("get", cb -> client.getData().inBackground(cb).forPath(path));
+    if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+      throw new RecordNotFoundException(describe(), null);
+    }
+    check(event, "get");
+    ObservedRecord observed = LeaderElectionRecordCodec.decode(event.getData() == null ? new byte[0] : event.getData(),
+        describe());
+    remember(event.getStat());
+    return observed;
+  }
+
+  @Override
+  public synchronized void create(LeaderElectionRecord record) throws LockException {
+    byte[] data = LeaderElectionRecordCodec.encode(record);
+    CuratorEvent event = call("create", cb -> client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+        .withACL(acl).inBackground(cb).forPath(path, data));
+    if (event.getResultCode() == KeeperException.Code.NODEEXISTS.intValue()) {
+      throw new RecordAlreadyExistsException(describe(), null);
+    }
+    check(event, "create");
+    remember(event.getStat());
+  }
+
+  @Override
+  public synchronized void update(LeaderElectionRecord record) throws LockException {
+    if (lastVersion < 0) {
+      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
+          + "version to compare against; call get() first");
+    }
+    byte[] data = LeaderElectionRecordCodec.encode(record);
+    int expected = lastVersion;
+    CuratorEvent event = call("update", cb -> client.setData().withVersion(expected).inBackground(cb).forPath(path, data));
+    int rc = event.getResultCode();
+    if (rc == KeeperException.Code.BADVERSION.intValue() || rc == KeeperException.Code.NONODE.intValue()) {
+      throw new UpdateConflictException(describe(), "the node " + path + " is no longer at version " + expected, null);
+    }
+    check(event, "update");
+    remember(event.getStat());
+  }
+
+  private void remember(Stat stat) throws LockException {
+    if (stat == null) {
+      throw new LockException(describe(), "ZooKeeper answered without the node's version; cannot continue safely", null);
+    }
+    lastVersion = stat.getVersion();
+    lastZxid = stat.getMzxid();
+  }
+
+  @Override
+  public void recordEvent(String message) {
+    try {
+      config.eventRecorder().eventf(describe(), EventRecorder.NORMAL, "LeaderElection", "%s %s", identity(), message);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: event recorder failed: {}", describe(), e.toString());
+    }
+  }
+
+  @Override
+  public String identity() {
+    return config.identity();
+  }
+
+  @Override
+  public String describe() {
+    return namespace + "/" + name + " (znode " + path + " at " + ensemble + ")";
+  }
+
+  @Override
+  public synchronized OptionalLong revision() {
+    return lastZxid < 0 ? OptionalLong.empty() : OptionalLong.of(lastZxid);
+  }
+
+  /** The znode this lock's record is stored in. */
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
+    Objects.requireNonNull(listener, "listener");
+    CuratorCache cache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
+    cache.listenable().addListener(CuratorCacheListener.builder()
+        .forCreatesAndChanges((old, node) -> deliver(listener, node.getData()))
+        .forDeletes(old -> deliver(listener, null))
+        .build());
+    try {
+      cache.start();
+    } catch (RuntimeException e) {
+      cache.close();
+      throw new LockException(describe(), "cannot watch the node " + path + ": " + e.getMessage(), e);
+    }
+    return cache::close;
+  }
+
+  private void deliver(Consumer<ObservedRecord> listener, byte[] data) {
+    try {
+      listener.accept(data == null ? null : LeaderElectionRecordCodec.decode(data, describe()));
+    } catch (CorruptRecordException corrupt) {
+      LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+    }
+  }
+
+  /** Closes the client if this lock built it; a lock on a given client leaves it open. */
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ZooKeeperLock{" + describe() + ", identity=" + identity() + "}";
+  }
+
+  /** One background operation. */
+  @FunctionalInterface
+  private interface Operation {
+    void start(BackgroundCallback callback) throws Exception;
+  }
+
+  private CuratorEvent call(String what, Operation operation) throws LockException {
+    CompletableFuture<CuratorEvent> result = new CompletableFuture<>();
+    try {
+      operation.start((c, event) -> result.complete(event));
+    } catch (Exception e) {
+      throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " could not start the " + what + ": " + e, e);
+    }
+    try {
+      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " did not answer the " + what + " of "
+          + path + " within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TransientLockException(describe(), "interrupted during the " + what + " on ZooKeeper", e);
+    } catch (ExecutionException e) {
+      throw new TransientLockException(describe(), "the " + what + " on ZooKeeper failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private void check(CuratorEvent event, String what) throws LockException {
+    KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+    if (code == KeeperException.Code.OK) {
+      return;
+    }
+    String detail = "ZooKeeper at " + ensemble + " failed the " + what + " of " + path + ": " + code;
+    switch (code) {
+      case NOAUTH, AUTHFAILED -> throw new LockException(describe(), "ZooKeeper at " + ensemble + " refused the " + what
+          + " of " + path + " (" + code + "): the node's ACL requires other credentials; check " + ZooKeeperLockSettings.DIGEST,
+          null);
+      case NOCHILDRENFOREPHEMERALS, INVALIDACL, BADARGUMENTS, UNIMPLEMENTED, NOTEMPTY -> throw new LockException(describe(),
+          detail + "; the node or its parents are not usable for a lock", null);
+      default -> throw new TransientLockException(describe(), detail, null);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.baton.lock.zookeeper;
+
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.testkit.LockCapability;
+import dev.baton.testkit.ResourceLockConformanceKit;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+
+/** The whole conformance kit against a real ZooKeeper server, on real time. */
+@DisplayName("ZooKeeper lock against a real ZooKeeper")
+class ZooKeeperLockConformanceTest extends ResourceLockConformanceKit {
+  static ZooKeeperServer zookeeper;
+
+  @BeforeAll
+  static void startZooKeeper() {
+    zookeeper = ZooKeeperServer.start();
+  }
+
+  @AfterAll
+  static void stopZooKeeper() throws Exception {
+    zookeeper.close();
+  }
+
+  @Override
+  protected String lockType() {
+    return "zookeeper";
+  }
+
+  @Override
+  protected ResourceLock newLock(String namespace, String name, String identity) {
+    return new ZooKeeperLock(zookeeper.client(), ZooKeeperLockSettings.DEFAULT_ROOT, namespace, name,
+        ResourceLockConfig.of(identity), Duration.ofSeconds(1));
+  }
+
+  @Override
+  protected void plantRawRecord(String namespace, String name, byte[] raw) throws Exception {
+    zookeeper.put(ZooKeeperLock.path(ZooKeeperLockSettings.DEFAULT_ROOT, namespace, name), raw);
+  }
+
+  @Override
+  protected Optional<byte[]> storedRawRecord(String namespace, String name) throws Exception {
+    return zookeeper.get(ZooKeeperLock.path(ZooKeeperLockSettings.DEFAULT_ROOT, namespace, name));
+  }
+
+  @Override
+  protected Set<LockCapability> capabilities() {
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+  }
+
+  @Override
+  protected ResourceLockOptions lockOptions() {
+    return ResourceLockOptions.builder().setting(ZooKeeperLockSettings.CONNECT, zookeeper.connect()).build();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.baton.lock.zookeeper;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A ZooKeeper for tests: the ensemble named by {@code BATON_ZOOKEEPER_CONNECT}, else a real
+ * ZooKeeper server in this JVM (Curator's {@code TestingServer}).
+ */
+final class ZooKeeperServer implements AutoCloseable {
+  private final TestingServer server;
+  private final String connect;
+  private CuratorFramework client;
+
+  private ZooKeeperServer(TestingServer server, String connect) {
+    this.server = server;
+    this.connect = connect;
+  }
+
+  static ZooKeeperServer start() {
+    String external = System.getenv("BATON_ZOOKEEPER_CONNECT");
+    if (external != null && !external.isBlank()) {
+      return new ZooKeeperServer(null, external);
+    }
+    try {
+      TestingServer server = new TestingServer(true);
+      return new ZooKeeperServer(server, "127.0.0.1:" + server.getPort());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start an in-process ZooKeeper server (Curator TestingServer): " + e, e);
+    }
+  }
+
+  String connect() {
+    return connect;
+  }
+
+  /** A started client for the tests' own reads and writes around every lock. */
+  synchronized CuratorFramework client() {
+    if (client == null) {
+      client = CuratorFrameworkFactory.newClient(connect, 30_000, 5_000, new RetryOneTime(100));
+      client.start();
+      try {
+        client.blockUntilConnected(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return client;
+  }
+
+  void put(String path, byte[] data) throws Exception {
+    try {
+      client().setData().forPath(path, data);
+    } catch (KeeperException.NoNodeException e) {
+      client().create().creatingParentsIfNeeded().forPath(path, data);
+    }
+  }
+
+  Optional<byte[]> get(String path) throws Exception {
+    try {
+      return Optional.of(client().getData().storingStatIn(new Stat()).forPath(path));
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public synchronized void close() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+}
