@@ -56,7 +56,9 @@ public final class ZooKeeperLockProvider implements ResourceLockProvider {
    */
   public static CuratorFramework newClient(ZooKeeperLockSettings settings) {
     CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
-        .connectString(settings.connect() + settings.chroot().orElse(""))
+        .connectString(settings.connect())
+        // Curator's namespace is a chroot that it creates when missing (a ZooKeeper chroot must exist).
+        .namespace(settings.chroot().map(c -> c.substring(1)).orElse(null))
         .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
         .connectionTimeoutMs((int) settings.connectionTimeout().toMillis())
         .retryPolicy(new BoundedExponentialBackoffRetry((int) settings.retryBaseSleep().toMillis(),

@@ -30,7 +30,7 @@ public record ZooKeeperLockSettings(String connect, Optional<String> chroot, Str
   public static final String CONNECT = "zookeeper.connect";
   /** The root of the lock nodes; default {@value #DEFAULT_ROOT}. */
   public static final String ROOT = "zookeeper.root";
-  /** A chroot path, such as {@code /apps}, that the client works under. */
+  /** A chroot path, such as {@code /apps}, that the client works under; created when missing. */
   public static final String CHROOT = "zookeeper.chroot";
   /** The session timeout, such as {@code 30s} or {@code PT30S}; default 30 s. */
   public static final String SESSION_TIMEOUT = "zookeeper.sessionTimeout";
@@ -80,6 +80,7 @@ public record ZooKeeperLockSettings(String connect, Optional<String> chroot, Str
     }
     Optional<String> chroot = options.setting(CHROOT).map(String::trim).filter(c -> !c.isEmpty() && !c.equals("/"));
     chroot.ifPresent(c -> path(CHROOT, c, problems));
+    chroot = chroot.map(c -> c.endsWith("/") ? c.substring(0, c.length() - 1) : c);
     String root = options.setting(ROOT).map(String::trim).orElse(DEFAULT_ROOT);
     path(ROOT, root, problems);
     while (root.length() > 1 && root.endsWith("/")) {

@@ -1,0 +1,148 @@
+package dev.baton.lock.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.LeaderCallbacks;
+import dev.baton.leaderelection.LeaderContext;
+import dev.baton.leaderelection.LeaderElectionConfig;
+import dev.baton.leaderelection.LeaderElector;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.testkit.LeadershipHistory;
+import dev.baton.testkit.TimeDriver;
+import dev.baton.testkit.fixture.ProxyMode;
+import dev.baton.testkit.fixture.TcpProxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Real failures of ZooKeeper: a lost ensemble member, an expired session, a short connection blip. */
+class ZooKeeperFailureTest {
+  private final TimeDriver time = TimeDriver.realTime();
+  private final LeadershipHistory history = new LeadershipHistory(time);
+  private final List<LeaderElector> electors = new ArrayList<>();
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Map<String, CuratorFramework> clients = new HashMap<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    electors.forEach(e -> stops.add(e.cancel()));
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  /** A candidate with its own client (session) on {@code connect}. */
+  private void candidate(String identity, String connect, String name, Duration lease, Duration renew, Duration retry) {
+    ResourceLockOptions options = ResourceLockOptions.builder()
+        .setting(ZooKeeperLockSettings.CONNECT, connect)
+        .setting(ZooKeeperLockSettings.SESSION_TIMEOUT, "4s")
+        .renewDeadline(renew).build();
+    CuratorFramework client = ZooKeeperLockProvider.newClient(ZooKeeperLockSettings.from(options, true));
+    client.start();
+    closeables.add(client);
+    clients.put(identity, client);
+    ZooKeeperLock lock = new ZooKeeperLock(client, ZooKeeperLockSettings.DEFAULT_ROOT, "ns", name,
+        ResourceLockConfig.of(identity), options.clientTimeout());
+    LeaderElector elector = new LeaderElector(LeaderElectionConfig.builder()
+        .lock(lock).leaseDuration(lease).renewDeadline(renew).retryPeriod(retry)
+        .callbacks(new LeaderCallbacks() {
+          @Override
+          public void onStartedLeading(LeaderContext context) {
+            history.started(identity, context.fencingToken());
+          }
+
+          @Override
+          public void onStoppedLeading() {
+            history.stopped(identity);
+          }
+        }).build());
+    electors.add(elector);
+    elector.start();
+  }
+
+  private String awaitLeader(Duration limit) {
+    assertTrue(time.awaitUntil(() -> history.openTerms() == 1, limit).isPresent(), "no leader within " + limit + ": " + history);
+    return history.currentLeader().orElseThrow();
+  }
+
+  @Test
+  @DisplayName("In a 3-server ensemble, killing the server the leader talks to: the election goes on, never two leaders")
+  void ensembleMemberLost() throws Exception {
+    TestingCluster cluster = new TestingCluster(3);
+    closeables.add(cluster);
+    cluster.start();
+    String name = "ensemble-" + UUID.randomUUID();
+    Duration lease = Duration.ofSeconds(4);
+    for (int i = 0; i < 3; i++) {
+      candidate("c" + i, cluster.getConnectString(), name, lease, Duration.ofSeconds(3), Duration.ofMillis(300));
+    }
+    String leader = awaitLeader(Duration.ofSeconds(15));
+    time.pass(Duration.ofSeconds(1));
+    InstanceSpec server = cluster.findConnectionInstance(clients.get(leader).getZookeeperClient().getZooKeeper());
+    assertTrue(cluster.killServer(server), "could not kill " + server);
+    time.pass(lease.multipliedBy(2));
+    String after = awaitLeader(lease.multipliedBy(3));
+    int terms = history.termCount();
+    time.pass(lease);
+    assertEquals(terms, history.termCount(), "leadership must settle on the surviving servers: " + history);
+    assertEquals(Optional.of(after), history.currentLeader());
+    history.assertNoOverlap();
+  }
+
+  @Test
+  @DisplayName("The leader's session expires: it keeps or loses leadership within renewDeadline, and nothing overlaps")
+  void sessionExpiry() throws Exception {
+    TestingServer server = new TestingServer(true);
+    closeables.add(server);
+    String name = "expiry-" + UUID.randomUUID();
+    for (int i = 0; i < 2; i++) {
+      candidate("c" + i, server.getConnectString(), name, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200));
+    }
+    String leader = awaitLeader(Duration.ofSeconds(10));
+    time.pass(Duration.ofSeconds(1));
+    clients.get(leader).getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+    time.pass(Duration.ofSeconds(4));
+    awaitLeader(Duration.ofSeconds(5));
+    history.assertNoOverlap();
+    history.assertFencingTokensIncrease();
+  }
+
+  @Test
+  @DisplayName("A connection blip shorter than renewDeadline costs nothing: the leader keeps its term (unlike LeaderLatch)")
+  void shortBlip() throws Exception {
+    TestingServer server = new TestingServer(true);
+    closeables.add(server);
+    TcpProxy proxy = TcpProxy.to("127.0.0.1", server.getPort());
+    closeables.add(proxy);
+    String name = "blip-" + UUID.randomUUID();
+    Duration lease = Duration.ofSeconds(5);
+    candidate("proxied", "127.0.0.1:" + proxy.port(), name, lease, Duration.ofSeconds(4), Duration.ofMillis(500));
+    assertEquals("proxied", awaitLeader(Duration.ofSeconds(10)));
+    candidate("direct", server.getConnectString(), name, lease, Duration.ofSeconds(4), Duration.ofMillis(500));
+    time.pass(Duration.ofSeconds(1));
+    proxy.setMode(ProxyMode.RESET);
+    time.pass(Duration.ofMillis(300));
+    proxy.setMode(ProxyMode.PASS);
+    time.pass(lease.multipliedBy(2));
+    assertEquals(1, history.termCount(), "the blip cost leadership: " + history);
+    assertEquals(Optional.of("proxied"), history.currentLeader());
+    history.assertNoOverlap();
+  }
+}

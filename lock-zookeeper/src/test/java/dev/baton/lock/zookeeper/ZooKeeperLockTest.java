@@ -1,0 +1,149 @@
+package dev.baton.lock.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.testkit.fixture.FreePorts;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The ZooKeeper lock's own behaviour: node layout, settings, digest ACLs, secrets, unreachable ensembles. */
+class ZooKeeperLockTest {
+  private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
+  static ZooKeeperServer zookeeper;
+
+  @BeforeAll
+  static void start() {
+    zookeeper = ZooKeeperServer.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    zookeeper.close();
+  }
+
+  private static ResourceLockOptions.Builder options() {
+    return ResourceLockOptions.builder().setting(ZooKeeperLockSettings.CONNECT, zookeeper.connect());
+  }
+
+  private static ZooKeeperLock lock(String name, String identity, ResourceLockOptions options) throws LockException {
+    return (ZooKeeperLock) ResourceLocks.newLock("zookeeper", "team-a", name, ResourceLockConfig.of(identity), options);
+  }
+
+  @Test
+  @DisplayName("The record is the client-go JSON in the persistent znode <root>/<namespace>/<name>, under the chroot")
+  void nodeLayout() throws Exception {
+    String name = "n-" + UUID.randomUUID();
+    try (ZooKeeperLock lock = lock(name, "me", options().setting(ZooKeeperLockSettings.CHROOT, "/apps")
+        .setting(ZooKeeperLockSettings.ROOT, "/elections").build())) {
+      LeaderElectionRecord record = LeaderElectionRecord.of("me", 15, T, T, 1);
+      lock.create(record);
+      assertEquals("/elections/team-a/" + name, lock.path());
+      assertArrayEquals(LeaderElectionRecordCodec.encode(record), zookeeper.get("/apps/elections/team-a/" + name).orElseThrow());
+      assertEquals(0, zookeeper.client().checkExists().forPath("/apps/elections/team-a/" + name).getEphemeralOwner(),
+          "the node is persistent: leadership does not depend on the session");
+      assertTrue(lock.describe().contains("team-a/" + name), lock.describe());
+    }
+  }
+
+  @Test
+  @DisplayName("Bad settings are reported together, naming each setting, its value and the rule")
+  void badSettings() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> lock("x", "me",
+        ResourceLockOptions.builder()
+            .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:2181/chroot,nohost")
+            .setting(ZooKeeperLockSettings.ROOT, "relative")
+            .setting(ZooKeeperLockSettings.SESSION_TIMEOUT, "soon")
+            .setting(ZooKeeperLockSettings.RETRY, "forever")
+            .setting(ZooKeeperLockSettings.DIGEST, "nopassword")
+            .build()));
+    String m = e.getMessage();
+    for (String expected : List.of("Invalid ZooKeeper lock settings: ",
+        "zookeeper.connect entry '127.0.0.1:2181/chroot' must be host:port (a chroot goes in zookeeper.chroot)",
+        "zookeeper.connect entry 'nohost' must be host:port", "zookeeper.root 'relative' must be an absolute ZooKeeper path",
+        "zookeeper.sessionTimeout 'soon' must be a positive duration", "zookeeper.retry 'forever' must be exponential:",
+        "zookeeper.digest must be user:password (value not shown)")) {
+      assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
+    }
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> lock("x", "me", ResourceLockOptions.defaults()))
+        .getMessage().contains("zookeeper.connect is missing"));
+  }
+
+  @Test
+  @DisplayName("With a digest, only holders of the credentials may write the record; others may read it")
+  void digestAcl() throws Exception {
+    String name = "acl-" + UUID.randomUUID();
+    try (ZooKeeperLock owner = lock(name, "owner", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build());
+         ZooKeeperLock stranger = lock(name, "stranger", options().build());
+         ZooKeeperLock wrong = lock(name, "wrong", options().setting(ZooKeeperLockSettings.DIGEST, "baton:guess").build());
+         ZooKeeperLock colleague = lock(name, "colleague", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build())) {
+      owner.create(LeaderElectionRecord.of("owner", 15, T, T, 0));
+      List<ACL> acl = zookeeper.client().getACL().forPath(owner.path());
+      assertEquals(2, acl.size(), acl.toString());
+      assertTrue(acl.stream().anyMatch(a -> a.getId().getScheme().equals("digest") && a.getPerms() == ZooDefs.Perms.ALL));
+
+      assertEquals("owner", stranger.get().record().holderIdentity(), "anyone may read the record");
+      LockException refused = assertThrows(LockException.class, () -> stranger.update(LeaderElectionRecord.of("stranger", 15, T, T, 1)));
+      assertFalse(refused instanceof TransientLockException);
+      assertTrue(refused.getMessage().contains("refused") && refused.getMessage().contains("zookeeper.digest"), refused.getMessage());
+      wrong.get();
+      LockException wrongDigest = assertThrows(LockException.class, () -> wrong.update(LeaderElectionRecord.of("wrong", 15, T, T, 1)));
+      assertFalse(wrongDigest.getMessage().contains("guess") || wrongDigest.getMessage().contains("s3cret"), wrongDigest.getMessage());
+
+      colleague.get();
+      colleague.update(LeaderElectionRecord.of("colleague", 15, T, T, 1));
+      assertEquals("colleague", stranger.get().record().holderIdentity());
+      for (String text : List.of(owner.describe(), owner.toString(), refused.getMessage(),
+          ZooKeeperLockSettings.from(options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build(), true).toString())) {
+        assertFalse(text.contains("s3cret"), "password printed in: " + text);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("A node that is not a lock record gives a corrupt-record error and is left alone")
+  void foreignNode() throws Exception {
+    String name = "foreign-" + UUID.randomUUID();
+    String path = ZooKeeperLock.path(ZooKeeperLockSettings.DEFAULT_ROOT, "team-a", name);
+    zookeeper.put(path, "some other application's config".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (ZooKeeperLock lock = lock(name, "me", options().build())) {
+      LockException e = assertThrows(LockException.class, lock::get);
+      assertTrue(e.getMessage().contains(path), e.getMessage());
+      assertThrows(LockException.class, () -> lock.create(LeaderElectionRecord.of("me", 15, T, T, 0)));
+      assertEquals("some other application's config", new String(zookeeper.get(path).orElseThrow(),
+          java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  @DisplayName("An unreachable ensemble gives a transient error naming it within the client timeout, never a hang")
+  void unreachable() throws Exception {
+    int nobody = FreePorts.one();
+    try (ZooKeeperLock lock = lock("n", "me", ResourceLockOptions.builder()
+        .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + nobody).renewDeadline(Duration.ofSeconds(2)).build())) {
+      long start = System.nanoTime();
+      TransientLockException e = assertThrows(TransientLockException.class, lock::get);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "took " + took);
+      assertTrue(e.getMessage().contains("127.0.0.1:" + nobody), e.getMessage());
+    }
+  }
+}
