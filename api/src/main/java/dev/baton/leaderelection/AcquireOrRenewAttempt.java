@@ -54,10 +54,17 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
   private final String identity;
   private final int leaseDurationSeconds;
   private final ElectionRuntime runtime;
+  private final boolean leading;
   private Observation observed;
 
-  AcquireOrRenewAttempt(ResourceLock lock, int leaseDurationSeconds, ElectionRuntime runtime, Observation observed) {
+  /**
+   * @param leading whether the elector leads now (renews its term); otherwise a success starts a
+   *     new term, even on a record that still names this candidate
+   */
+  AcquireOrRenewAttempt(ResourceLock lock, int leaseDurationSeconds, ElectionRuntime runtime, Observation observed,
+      boolean leading) {
     this.lock = lock;
+    this.leading = leading;
     this.identity = lock.identity();
     this.leaseDurationSeconds = leaseDurationSeconds;
     this.runtime = runtime;
@@ -72,7 +79,7 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
 
     // 1. Fast path: a leader whose lease is still valid updates optimistically, without reading.
     if (observed.isHeldBy(identity) && observed.isLeaseValid(nowNanos)) {
-      LeaderElectionRecord renewal = keepTerm(desired, observed.record());
+      LeaderElectionRecord renewal = leading ? keepTerm(desired, observed.record()) : newTerm(desired, observed.record());
       try {
         lock.update(renewal);
         return succeeded(renewal, false);
@@ -106,11 +113,11 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
       return failed("lock is held by " + old.holderIdentity() + " and has not yet expired");
     }
 
-    // 4. Update: a renewing leader keeps its acquire time and transitions; a new holder counts one more.
-    boolean slowPath = observed.isHeldBy(identity);
-    LeaderElectionRecord next = slowPath
-        ? keepTerm(desired, old)
-        : desired.withLeaderTransitions(old.leaderTransitions() + 1);
+    // 4. Update: a renewing leader keeps its acquire time and transitions; a new term counts one more
+    //    (client-go counts only a change of holder; Baton also a candidate taking its own record back
+    //    after its term ended, so every term's write changes the record and its fencing token grows).
+    boolean slowPath = leading && observed.isHeldBy(identity);
+    LeaderElectionRecord next = slowPath ? keepTerm(desired, old) : newTerm(desired, old);
     try {
       lock.update(next);
     } catch (LockException e) {
@@ -123,6 +130,10 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     return new LeaderElectionRecord(desired.holderIdentity(), desired.leaseDurationSeconds(),
         previous.acquireTime(), desired.renewTime(), previous.leaderTransitions(), desired.strategy(),
         desired.preferredHolder());
+  }
+
+  private static LeaderElectionRecord newTerm(LeaderElectionRecord desired, LeaderElectionRecord previous) {
+    return desired.withLeaderTransitions(previous.leaderTransitions() + 1);
   }
 
   private Outcome succeeded(LeaderElectionRecord written, boolean slowPath) {

@@ -266,7 +266,8 @@ public final class LeaderElector {
     }
     boolean wantWatch = watch == null && !watchStarting && lock instanceof WatchableResourceLock;
     watchStarting |= wantWatch;
-    AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed);
+    AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed,
+        state == State.LEADING);
     Duration timeout = state == State.LEADING
         ? Duration.ofNanos(Math.max(1_000_000, lastRenewStartNanos + renewDeadlineNanos - startNanos))
         : config.renewDeadline();

@@ -409,6 +409,26 @@ class LeaderElectorTest {
     }
 
     @Test
+    @DisplayName("Taking its own unexpired record back after its term ended starts a new term: transitions + 1, a greater fencing token")
+    void ownRecordNewTerm() throws Exception {
+      Candidate a = world.candidate("a");
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      world.runtime.advance(Duration.ofSeconds(4));
+      LeaderElectionRecord first = world.storedRecord();
+      a.lock.setMode(Mode.FAIL);
+      assertTrue(world.advanceUntil(() -> a.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(20)));
+      assertEquals("a", world.storedRecord().holderIdentity(), "the record still names a, and its lease has not expired");
+      a.lock.setMode(Mode.PASS);
+      a.elector.start();
+      assertTrue(world.advanceUntil(() -> a.started() == 2, Duration.ofSeconds(5)));
+      LeaderElectionRecord second = world.storedRecord();
+      assertEquals(first.leaderTransitions() + 1, second.leaderTransitions());
+      assertTrue(second.acquireTime().isAfter(first.acquireTime()), "the new term has its own acquireTime");
+      assertTrue(a.terms.get(1).fencingToken() > a.terms.get(0).fencingToken());
+    }
+
+    @Test
     @DisplayName("The watchdog fails when the elector believes it leads but has not renewed for leaseDuration + timeout")
     void watchdog() {
       FreezableRuntime frozen = new FreezableRuntime(world.runtime);

@@ -1,0 +1,104 @@
+package dev.baton.lock.lease;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Kubernetes API for tests: the cluster of the kubeconfig named by {@code BATON_KUBECONFIG}, else
+ * fabric8's mock API server in CRUD mode (HTTPS, in this JVM).
+ */
+final class KubernetesApi implements AutoCloseable {
+  static final String ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private KubernetesApi(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  static KubernetesApi start() {
+    String kubeconfig = System.getenv("BATON_KUBECONFIG");
+    if (kubeconfig != null && !kubeconfig.isBlank()) {
+      try {
+        String contents = java.nio.file.Files.readString(java.nio.file.Path.of(kubeconfig));
+        return new KubernetesApi(null, new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(null, contents, kubeconfig)).build());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read BATON_KUBECONFIG " + kubeconfig + ": " + e, e);
+      }
+    }
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), true);
+    server.init();
+    return new KubernetesApi(server, server.createClient());
+  }
+
+  /** Whether this is the mock server (not a real cluster). */
+  boolean isMock() {
+    return server != null;
+  }
+
+  /** The shared client (do not close). */
+  KubernetesClient client() {
+    return client;
+  }
+
+  /** A new client to the same server, with changes to its configuration; the caller closes it. */
+  KubernetesClient newClient(UnaryOperator<Config> change) {
+    Config config = change.apply(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).build());
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** Makes sure a namespace exists on a real cluster (the mock server needs none). */
+  void ensureNamespace(String namespace) {
+    if (!isMock() && client.namespaces().withName(namespace).get() == null) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+    }
+  }
+
+  /** Sets the leader annotation of a ConfigMap to {@code raw} (as ISO-8859-1 characters, so any byte survives). */
+  void plantAnnotation(String namespace, String name, byte[] raw) {
+    String value = new String(raw, StandardCharsets.ISO_8859_1);
+    ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (existing == null) {
+      client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+          .withAnnotations(Map.of(ANNOTATION, value)).endMetadata().build()).create();
+    } else {
+      Map<String, String> annotations = new HashMap<>(existing.getMetadata().getAnnotations() == null
+          ? Map.of() : existing.getMetadata().getAnnotations());
+      annotations.put(ANNOTATION, value);
+      existing.getMetadata().setAnnotations(annotations);
+      client.resource(existing).update();
+    }
+  }
+
+  /** The leader annotation's bytes as planted by {@link #plantAnnotation}. */
+  Optional<byte[]> annotation(String namespace, String name) {
+    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (cm == null || cm.getMetadata().getAnnotations() == null || !cm.getMetadata().getAnnotations().containsKey(ANNOTATION)) {
+      return Optional.empty();
+    }
+    return Optional.of(cm.getMetadata().getAnnotations().get(ANNOTATION).getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (server != null) {
+      server.destroy();
+    }
+  }
+}
