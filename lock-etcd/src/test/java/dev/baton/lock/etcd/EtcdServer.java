@@ -19,9 +19,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An etcd for tests: the cluster named by {@code BATON_ETCD_ENDPOINTS}, else members of the {@code etcd}
+ * An etcd for tests: the cluster named by {@code BATON_ETCD_ENDPOINTS}; else, when a Docker engine
+ * is available, etcd in a container (Testcontainers); else members of the {@code etcd}
  * binary (Debian's {@code etcd-server}) started on free loopback ports with fast raft timing. Fails
- * with instructions (skips outside CI) when neither is there.
+ * with instructions (skips outside CI) when none is there. Clusters, restarts and authentication
+ * always use the binary.
  */
 final class EtcdServer implements AutoCloseable {
   static final String HOW_TO_GET = "install Debian's etcd-server (apt-get install etcd-server; ./scripts/test.sh does it), "
@@ -42,7 +44,28 @@ final class EtcdServer implements AutoCloseable {
     if (external != null && !external.isBlank()) {
       return new EtcdServer(external);
     }
+    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+      return container();
+    }
     return startCluster(1);
+  }
+
+  static final String ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.17";
+  private AutoCloseable container;
+
+  /** etcd in a container (Testcontainers). */
+  private static EtcdServer container() {
+    @SuppressWarnings("resource")
+    org.testcontainers.containers.GenericContainer<?> etcd =
+        new org.testcontainers.containers.GenericContainer<>(org.testcontainers.utility.DockerImageName.parse(ETCD_IMAGE))
+            .withCommand("etcd", "--listen-client-urls", "http://0.0.0.0:2379", "--advertise-client-urls",
+                "http://0.0.0.0:2379")
+            .withExposedPorts(2379)
+            .waitingFor(org.testcontainers.containers.wait.strategy.Wait.forHttp("/health").forPort(2379));
+    etcd.start();
+    EtcdServer server = new EtcdServer("http://" + etcd.getHost() + ":" + etcd.getMappedPort(2379));
+    server.container = etcd::stop;
+    return server;
   }
 
   /** A local cluster of {@code size} members on loopback, always from the binary. */
@@ -140,5 +163,12 @@ final class EtcdServer implements AutoCloseable {
       client = null;
     }
     members.forEach(ServerProcess::stop);
+    if (container != null) {
+      try {
+        container.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the etcd container: " + e, e);
+      }
+    }
   }
 }

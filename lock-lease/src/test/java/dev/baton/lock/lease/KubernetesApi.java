@@ -17,17 +17,25 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A Kubernetes API for tests: the cluster of the kubeconfig named by {@code BATON_KUBECONFIG}, else
- * fabric8's mock API server in CRUD mode (HTTPS, in this JVM).
+ * A Kubernetes API for tests: the cluster of the kubeconfig named by {@code BATON_KUBECONFIG}; else
+ * K3s in a container when a Docker engine is available; else fabric8's mock API server in CRUD mode
+ * (HTTPS, in this JVM).
  */
 final class KubernetesApi implements AutoCloseable {
   static final String ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+  static final String K3S_IMAGE = "rancher/k3s:v1.31.4-k3s1";
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final AutoCloseable container;
 
   private KubernetesApi(KubernetesMockServer server, KubernetesClient client) {
+    this(server, client, null);
+  }
+
+  private KubernetesApi(KubernetesMockServer server, KubernetesClient client, AutoCloseable container) {
     this.server = server;
     this.client = client;
+    this.container = container;
   }
 
   static KubernetesApi start() {
@@ -39,6 +47,13 @@ final class KubernetesApi implements AutoCloseable {
       } catch (java.io.IOException e) {
         throw new IllegalStateException("cannot read BATON_KUBECONFIG " + kubeconfig + ": " + e, e);
       }
+    }
+    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+      org.testcontainers.k3s.K3sContainer k3s =
+          new org.testcontainers.k3s.K3sContainer(org.testcontainers.utility.DockerImageName.parse(K3S_IMAGE));
+      k3s.start();
+      return new KubernetesApi(null, new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build(), k3s);
     }
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), true);
@@ -99,6 +114,13 @@ final class KubernetesApi implements AutoCloseable {
     client.close();
     if (server != null) {
       server.destroy();
+    }
+    if (container != null) {
+      try {
+        container.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot stop the K3s container: " + e, e);
+      }
     }
   }
 }

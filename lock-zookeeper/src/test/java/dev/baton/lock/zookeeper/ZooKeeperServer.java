@@ -10,15 +10,17 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * A ZooKeeper for tests: the ensemble named by {@code BATON_ZOOKEEPER_CONNECT}, else a real
- * ZooKeeper server in this JVM (Curator's {@code TestingServer}).
+ * A ZooKeeper for tests: the ensemble named by {@code BATON_ZOOKEEPER_CONNECT}; else, when a Docker
+ * engine is available, ZooKeeper in a container (Testcontainers); else a real ZooKeeper server in
+ * this JVM (Curator's {@code TestingServer}). Ensembles always use Curator's {@code TestingCluster}.
  */
 final class ZooKeeperServer implements AutoCloseable {
-  private final TestingServer server;
+  static final String ZOOKEEPER_IMAGE = "zookeeper:3.8";
+  private final AutoCloseable server;
   private final String connect;
   private CuratorFramework client;
 
-  private ZooKeeperServer(TestingServer server, String connect) {
+  private ZooKeeperServer(AutoCloseable server, String connect) {
     this.server = server;
     this.connect = connect;
   }
@@ -27,6 +29,13 @@ final class ZooKeeperServer implements AutoCloseable {
     String external = System.getenv("BATON_ZOOKEEPER_CONNECT");
     if (external != null && !external.isBlank()) {
       return new ZooKeeperServer(null, external);
+    }
+    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+      @SuppressWarnings("resource")
+      org.testcontainers.containers.GenericContainer<?> zk = new org.testcontainers.containers.GenericContainer<>(
+          org.testcontainers.utility.DockerImageName.parse(ZOOKEEPER_IMAGE)).withExposedPorts(2181);
+      zk.start();
+      return new ZooKeeperServer(zk::stop, zk.getHost() + ":" + zk.getMappedPort(2181));
     }
     try {
       TestingServer server = new TestingServer(true);
