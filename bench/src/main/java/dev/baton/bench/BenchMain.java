@@ -38,12 +38,15 @@ public final class BenchMain {
     System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
-  static Backend backend(String name) throws Exception {
+  static Backend backend(String name, Timings timings) throws Exception {
     return switch (name) {
       case "inmemory" -> new InMemoryBackend(true);
       case "inmemory-polling" -> new InMemoryBackend(false);
+      case "etcd" -> new EtcdBackend(timings);
+      case "zookeeper" -> new ZooKeeperBackend(timings);
+      case "leases" -> new LeaseBackend();
       default -> throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),
-          "unknown backend '" + name + "'; known: inmemory, inmemory-polling");
+          "unknown backend '" + name + "'; known: inmemory, inmemory-polling, etcd, zookeeper, leases");
     };
   }
 
@@ -78,7 +81,8 @@ public final class BenchMain {
   /** Handover, failover and request cost per backend. */
   @Command(name = "elections", description = "Graceful handover, crash failover and steady-state request cost.")
   static final class Elections implements Callable<Integer> {
-    @Option(names = "--backends", split = ",", defaultValue = "inmemory,inmemory-polling")
+    @Option(names = "--backends", split = ",", defaultValue = "inmemory,inmemory-polling,etcd,zookeeper,leases,fabric8",
+        description = "backends to run; fabric8 is fabric8's own LeaderElector on a Lease of the mock API server")
     List<String> backends;
     @Option(names = "--samples", defaultValue = "10")
     int samples;
@@ -95,7 +99,11 @@ public final class BenchMain {
       ElectionBenchmarks bench = new ElectionBenchmarks(t, samples, parse(steady));
       List<ElectionBenchmarks.Result> results = new ArrayList<>();
       for (String name : backends) {
-        try (Backend b = backend(name)) {
+        if (name.equals("fabric8")) {
+          results.add(new Fabric8Reference(t, samples, parse(steady)).run());
+          continue;
+        }
+        try (Backend b = backend(name, t)) {
           results.add(bench.run(b));
         }
       }
@@ -140,7 +148,7 @@ public final class BenchMain {
       md.append("| backend | electors | leading at end | terms lost | missed renewals | longest renewal gap | Baton threads (peak) | heap after GC (baseline) | all leading after |\n");
       md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (String name : backends) {
-        try (Backend b = backend(name)) {
+        try (Backend b = backend(name, t)) {
           ScaleBenchmark.Result r = new ScaleBenchmark(t, electors, parse(duration)).run(b);
           md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f ms | %d | %.1f MB (%.1f MB) | %.0f ms |%n",
               r.backend(), r.electors(), r.leading(), r.lostLeadership(), r.missedRenewals(), r.longestGapMs(),

@@ -1,0 +1,77 @@
+package dev.baton.bench;
+
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.lock.etcd.EtcdLock;
+import dev.baton.lock.etcd.EtcdLockSettings;
+import dev.baton.testkit.fixture.Binaries;
+import dev.baton.testkit.fixture.FreePorts;
+import dev.baton.testkit.fixture.Readiness;
+import dev.baton.testkit.fixture.ServerProcess;
+import io.etcd.jetcd.Client;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** One etcd member from the {@code etcd} binary on loopback; a client per candidate, shared by the scale run. */
+final class EtcdBackend implements Backend {
+  private final ServerProcess etcd;
+  private final String endpoint;
+  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final ConcurrentHashMap<String, Client> byIdentity = new ConcurrentHashMap<>();
+  private final Client shared;
+  private final Duration timeout;
+
+  EtcdBackend(Timings timings) throws Exception {
+    Path binary = Binaries.find("etcd").orElseThrow(() -> new IllegalStateException(
+        "the etcd binary is missing: apt-get install etcd-server"));
+    List<Integer> ports = FreePorts.allocate(2);
+    Path data = Files.createTempDirectory("bench-etcd");
+    endpoint = "http://127.0.0.1:" + ports.get(0);
+    etcd = ServerProcess.builder("bench-etcd").command(binary.toString(), "--name", "b", "--data-dir", data.toString(),
+        "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+        "--listen-peer-urls", "http://127.0.0.1:" + ports.get(1),
+        "--initial-advertise-peer-urls", "http://127.0.0.1:" + ports.get(1),
+        "--initial-cluster", "b=http://127.0.0.1:" + ports.get(1), "--log-level", "error")
+        .readiness(Readiness.httpBody(endpoint + "/health", b -> b.contains("\"true\"")))
+        .build().start();
+    timeout = Duration.ofMillis(Math.max(1000, timings.renew().toMillis() / 2));
+    shared = newClient();
+  }
+
+  private Client newClient() {
+    Client c = Client.builder().endpoints(endpoint).build();
+    clients.add(c);
+    return c;
+  }
+
+  @Override
+  public String name() {
+    return "etcd";
+  }
+
+  @Override
+  public ResourceLock newLock(String lockName, String identity) {
+    Client client = lockName.startsWith("scale-") ? shared : byIdentity.computeIfAbsent(identity, i -> newClient());
+    return new EtcdLock(client, EtcdLockSettings.DEFAULT_PREFIX, "bench", lockName, ResourceLockConfig.of(identity), timeout);
+  }
+
+  @Override
+  public boolean watches() {
+    return true;
+  }
+
+  /** The raw client and the key of a lock, for the JMH comparison. */
+  Client client() {
+    return shared;
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(Client::close);
+    etcd.stop();
+  }
+}

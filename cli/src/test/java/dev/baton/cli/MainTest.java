@@ -1,0 +1,133 @@
+package dev.baton.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: parsing, settings, secrets, errors, formatting, and a short demo. */
+class MainTest {
+
+  /** Runs the program in this JVM, capturing standard output and error. */
+  private static String[] run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  @DisplayName("An unknown lock type is one line naming the types found, exit 1, no stack trace")
+  void unknownType() {
+    String[] r = run("status", "--lock", "nosuch", "--name", "x");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("baton: Unknown lock type \"nosuch\". Lock types found: "), r[2]);
+    assertTrue(r[2].contains("etcd") && r[2].contains("leases") && r[2].contains("zookeeper"), r[2]);
+    assertFalse(r[2].contains("\tat "), "no stack trace without --verbose: " + r[2]);
+  }
+
+  @Test
+  @DisplayName("A composite type whose part is missing names it, exit 1")
+  void missingPart() {
+    String[] r = run("status", "--lock", "etcd-to-nosuch", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("the secondary lock type 'nosuch' of composite type 'etcd-to-nosuch'"), r[2]);
+  }
+
+  @Test
+  @DisplayName("Missing --lock or --name, or a bad duration, is a usage error (exit 2)")
+  void usage() {
+    assertEquals("2", run("status", "--name", "x")[0]);
+    assertEquals("2", run("run", "--lock", "etcd", "--name", "x", "--lease-duration", "soon", "--", "true")[0]);
+    String[] r = run("run", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
+        "--lease-duration", "2s", "--renew-deadline", "1500ms", "--", "true");
+    assertEquals("1", r[0], r[2]);
+  }
+
+  @Test
+  @DisplayName("Passwords are refused as flag values and taken from a file or the environment")
+  void secrets(@TempDir Path dir) throws Exception {
+    String[] r = run("status", "--lock", "etcd", "--name", "x", "--setting", "etcd.password=hunter2");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("etcd.password must not be given on the command line"), r[2]);
+    assertFalse(r[2].contains("hunter2"), r[2]);
+
+    Path file = dir.resolve("pw");
+    Files.writeString(file, "from-file\n");
+    LockOptions options = new LockOptions();
+    new CommandLine(options).parseArgs("--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://e:2379",
+        "--etcd-user", "root", "--etcd-password-file", file.toString(), "--zookeeper-connect", "zk:2181",
+        "--setting", "etcd.prefix=/p");
+    Map<String, String> settings = options.settings(Map.of("BATON_ZOOKEEPER_DIGEST", "u:secret")::get);
+    assertEquals("http://e:2379", settings.get("etcd.endpoints"));
+    assertEquals("root", settings.get("etcd.user"));
+    assertEquals("from-file", settings.get("etcd.password"));
+    assertEquals("zk:2181", settings.get("zookeeper.connect"));
+    assertEquals("/p", settings.get("etcd.prefix"));
+    assertEquals("u:secret", settings.get("zookeeper.digest"));
+  }
+
+  @Test
+  @DisplayName("Durations read as 15s, 500ms, 2m or PT15S")
+  void durations() {
+    assertEquals(Duration.ofSeconds(15), Durations.parse("15s"));
+    assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+    assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+    assertEquals(Duration.ofSeconds(15), Durations.parse("PT15S"));
+    assertThrows(CommandLine.TypeConversionException.class, () -> Durations.parse("soon"));
+  }
+
+  @Test
+  @DisplayName("status prints a readable table and JSON with the wall-clock expiry estimate")
+  void statusFormats() {
+    Instant now = Instant.parse("2030-01-01T00:01:00Z");
+    LeaderElectionRecord r = LeaderElectionRecord.of("pod-a", 15, Instant.parse("2030-01-01T00:00:00Z"),
+        Instant.parse("2030-01-01T00:00:55Z"), 3);
+    String table = StatusCommand.table("default/app", r, now);
+    assertTrue(table.contains("holder          pod-a"), table);
+    assertTrue(table.contains("renewed         2030-01-01T00:00:55Z (5 s ago)"), table);
+    assertTrue(table.contains("transitions     3"), table);
+    assertTrue(table.contains("expired         no (by the wall clock)"), table);
+    String json = StatusCommand.json("default/app", r, now);
+    assertTrue(json.startsWith("{\"lock\":\"default/app\",\"holderIdentity\":\"pod-a\",\"leaseDurationSeconds\":15,"), json);
+    assertTrue(json.contains("\"renewedSecondsAgo\":5.0,\"expiredByWallClock\":false}"), json);
+  }
+
+  @Test
+  @DisplayName("demo runs candidates with crashes and handovers, reports the times, and writes a well-formed SVG timeline")
+  void demo(@TempDir Path dir) throws Exception {
+    Path svg = dir.resolve("timeline.svg");
+    String[] r = run("demo", "--rounds", "2", "--out", svg.toString());
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("-- crashing candidate-") && r[1].contains("-- gracefully stopping candidate-"), r[1]);
+    assertTrue(r[1].contains("overlaps (two leaders at once): 0"), r[1]);
+    assertTrue(r[1].matches("(?s).*graceful handover \\(stepDown to the next leader\\): median \\d+ ms.*"), r[1]);
+    var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+    assertEquals("svg", doc.getDocumentElement().getNodeName());
+    assertTrue(doc.getElementsByTagName("rect").getLength() >= 4, "a bar per term plus the background");
+  }
+}
