@@ -96,14 +96,15 @@ public abstract class LockConformanceSupport {
   }
 
   /**
-   * Whether a failed {@link ResourceLock#update} leaves the store unchanged: true for every lock on
-   * one store. A composite lock that writes two stores one after the other (the MultiLock) returns
-   * false: an update that wrote the first store may still fail on the second. The concurrency fuzz
-   * then checks only that no successful update was lost.
+   * Whether each {@link ResourceLock#create} and {@link ResourceLock#update} is atomic: true for
+   * every lock on one store. A composite lock that writes two stores one after the other (the
+   * MultiLock) returns false: a write that changed the first store may still fail on the second, and
+   * two racing creates may each win one store. The concurrency group then checks only that exactly
+   * one racer wins each round and that no successful update was lost.
    *
    * @return true by default
    */
-  protected boolean updateIsAtomic() {
+  protected boolean writesAreAtomic() {
     return true;
   }
 

@@ -21,7 +21,9 @@ import java.util.OptionalLong;
  *       names someone else returns the primary alone (an old candidate holds the election). When the
  *       two holders differ, the primary is returned with holder {@value #UNKNOWN_LEADER}. The raw
  *       bytes are {@link #concatRawRecord primary raw + "," + secondary raw}.</li>
- *   <li>{@link #create} creates the primary (an existing primary is fine) and then the secondary.</li>
+ *   <li>{@link #create} creates the primary and then the secondary. An existing primary is fine when
+ *       it names this candidate; unlike client-go, one naming another candidate fails the create with
+ *       already-exists, so two racing candidates cannot each win one of the locks.</li>
  *   <li>{@link #update} updates the primary, then creates the secondary if it is missing or updates it.</li>
  *   <li>{@link #recordEvent} goes to both; {@link #identity()}, {@link #describe()} and
  *       {@link #revision()} are the primary's.</li>
@@ -98,7 +100,15 @@ public final class MultiLock implements ResourceLock, AutoCloseable {
     try {
       primary.create(record);
     } catch (RecordAlreadyExistsException e) {
-      // client-go ignores an existing primary: old candidates created it.
+      // client-go ignores an existing primary and creates the secondary anyway. That is right when
+      // the primary names this candidate (it held the primary before it had the secondary), but when
+      // another candidate created the primary a moment ago, creating the secondary would split the
+      // election across the two locks. Baton reads the primary (which also gives the primary lock
+      // the version its next update needs) and goes on only if the primary names this candidate.
+      LeaderElectionRecord existing = primary.get().record();
+      if (!existing.holderIdentity().equals(identity())) {
+        throw new RecordAlreadyExistsException(describe(), e);
+      }
     }
     secondary.create(record);
   }

@@ -57,7 +57,7 @@ class ConfigMapsToLeasesConformanceTest extends ResourceLockConformanceKit {
 
   /** client-go's MultiLock writes the primary, then the secondary: a failed update may have written the primary. */
   @Override
-  protected boolean updateIsAtomic() {
+  protected boolean writesAreAtomic() {
     return false;
   }
 

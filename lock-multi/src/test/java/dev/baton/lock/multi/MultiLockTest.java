@@ -91,14 +91,22 @@ class MultiLockTest {
   }
 
   @Test
-  @DisplayName("create ignores an existing primary and creates the secondary; an existing secondary is already-exists")
+  @DisplayName("create accepts an existing primary naming this candidate and creates the secondary; an existing secondary is already-exists")
   void create() throws Exception {
-    primary("old").create(held("old", 0));
-    MultiLock lock = multi("new");
-    lock.create(held("new", 1));
-    assertEquals(held("old", 0), primary("x").get().record(), "the existing primary is left alone");
-    assertEquals(held("new", 1), secondary("x").get().record());
-    assertThrows(RecordAlreadyExistsException.class, () -> multi("other").create(held("other", 0)));
+    primary("me").create(held("me", 0));
+    MultiLock lock = multi("me");
+    lock.create(held("me", 1));
+    assertEquals(held("me", 0), primary("x").get().record(), "the existing primary is left alone");
+    assertEquals(held("me", 1), secondary("x").get().record());
+    assertThrows(RecordAlreadyExistsException.class, () -> multi("me").create(held("me", 2)));
+  }
+
+  @Test
+  @DisplayName("create on a primary another candidate just created fails with already-exists and leaves the secondary alone (client-go would split the election)")
+  void createRace() throws Exception {
+    primary("winner").create(held("winner", 0));
+    assertThrows(RecordAlreadyExistsException.class, () -> multi("loser").create(held("loser", 0)));
+    assertThrows(RecordNotFoundException.class, () -> secondary("x").get(), "the secondary must not be created");
   }
 
   @Test
