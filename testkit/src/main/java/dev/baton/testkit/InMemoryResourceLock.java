@@ -1,6 +1,5 @@
 package dev.baton.testkit;
 
-import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -87,7 +86,7 @@ public class InMemoryResourceLock implements ResourceLock {
 
   @Override
   public void recordEvent(String message) {
-    config.eventRecorder().eventf(describe(), EventRecorder.NORMAL, "LeaderElection", "%s %s", identity(), message);
+    config.recordLeaderEvent(describe(), message);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
 import java.util.Objects;
+import org.slf4j.LoggerFactory;
 
 /**
  * Common configuration of every lock (client-go's {@code ResourceLockConfig}).
@@ -25,5 +26,22 @@ public record ResourceLockConfig(String identity, EventRecorder eventRecorder) {
    */
   public static ResourceLockConfig of(String identity) {
     return new ResourceLockConfig(identity, EventRecorder.NONE);
+  }
+
+  /**
+   * Records a leader-election event as client-go's locks do: type {@code Normal}, reason
+   * {@code LeaderElection}, message {@code "<identity> <message>"}. Never throws: a failing recorder
+   * is logged. Locks call this from {@link ResourceLock#recordEvent}.
+   *
+   * @param subject what the event is about (the lock's object, or its description)
+   * @param message what happened, such as {@code "became leader"}
+   */
+  public void recordLeaderEvent(Object subject, String message) {
+    try {
+      eventRecorder.eventf(subject, EventRecorder.NORMAL, "LeaderElection", "%s %s", identity, message);
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(ResourceLockConfig.class).warn("event recorder failed to record '{} {}' about {}: {}",
+          identity, message, subject, e.toString());
+    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.baton.lock.etcd;
 
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
-import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -168,11 +167,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
 
   @Override
   public void recordEvent(String message) {
-    try {
-      config.eventRecorder().eventf(describe(), EventRecorder.NORMAL, "LeaderElection", "%s %s", identity(), message);
-    } catch (RuntimeException e) {
-      LOG.warn("{}: event recorder failed: {}", describe(), e.toString());
-    }
+    config.recordLeaderEvent(describe(), message);
   }
 
   @Override

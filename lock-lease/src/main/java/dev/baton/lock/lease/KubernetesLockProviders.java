@@ -69,6 +69,29 @@ public final class KubernetesLockProviders {
     return config;
   }
 
+  /** Makes one kind of lock on a client. */
+  @FunctionalInterface
+  private interface LockFactory {
+    ResourceLock create(KubernetesClient client, boolean ownsClient, String namespace, String name,
+        ResourceLockConfig config, java.util.Map<String, String> labels);
+  }
+
+  /** Builds a lock from a request: settings, the client (given or owned), the event recorder. */
+  private static ResourceLock create(ResourceLockRequest request, LockFactory factory) throws LockException {
+    KubernetesLockSettings settings = KubernetesLockSettings.from(request.options());
+    boolean owns = request.client(KubernetesClient.class).isEmpty();
+    KubernetesClient client = client(request, settings);
+    try {
+      return factory.create(client, owns, request.namespace(), request.name(), config(request, settings, client),
+          settings.labels());
+    } catch (RuntimeException e) {
+      if (owns) {
+        client.close();
+      }
+      throw e;
+    }
+  }
+
   /** Serves {@code leases}: {@link LeaseLock}. */
   @AutoService(ResourceLockProvider.class)
   public static final class LeaseLockProvider implements ResourceLockProvider {
@@ -79,18 +102,7 @@ public final class KubernetesLockProviders {
 
     @Override
     public ResourceLock create(ResourceLockRequest request) throws LockException {
-      KubernetesLockSettings settings = KubernetesLockSettings.from(request.options());
-      boolean owns = request.client(KubernetesClient.class).isEmpty();
-      KubernetesClient client = client(request, settings);
-      try {
-        return new LeaseLock(client, owns, request.namespace(), request.name(), config(request, settings, client),
-            settings.labels());
-      } catch (RuntimeException e) {
-        if (owns) {
-          client.close();
-        }
-        throw e;
-      }
+      return KubernetesLockProviders.create(request, LeaseLock::new);
     }
   }
 
@@ -104,18 +116,7 @@ public final class KubernetesLockProviders {
 
     @Override
     public ResourceLock create(ResourceLockRequest request) throws LockException {
-      KubernetesLockSettings settings = KubernetesLockSettings.from(request.options());
-      boolean owns = request.client(KubernetesClient.class).isEmpty();
-      KubernetesClient client = client(request, settings);
-      try {
-        return new ConfigMapLock(client, owns, request.namespace(), request.name(), config(request, settings, client),
-            settings.labels());
-      } catch (RuntimeException e) {
-        if (owns) {
-          client.close();
-        }
-        throw e;
-      }
+      return KubernetesLockProviders.create(request, ConfigMapLock::new);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.baton.lock.lease;
 
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
-import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
@@ -130,16 +129,11 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
 
   @Override
   public void recordEvent(String message) {
-    try {
-      T subject;
-      synchronized (this) {
-        subject = cached;
-      }
-      config.eventRecorder().eventf(subject == null ? describe() : subject, EventRecorder.NORMAL, "LeaderElection",
-          "%s %s", identity(), message);
-    } catch (RuntimeException e) {
-      LOG.warn("{}: event recorder failed: {}", describe(), e.toString());
+    T subject;
+    synchronized (this) {
+      subject = cached;
     }
+    config.recordLeaderEvent(subject == null ? describe() : subject, message);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.baton.lock.zookeeper;
 
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
-import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -170,11 +169,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
 
   @Override
   public void recordEvent(String message) {
-    try {
-      config.eventRecorder().eventf(describe(), EventRecorder.NORMAL, "LeaderElection", "%s %s", identity(), message);
-    } catch (RuntimeException e) {
-      LOG.warn("{}: event recorder failed: {}", describe(), e.toString());
-    }
+    config.recordLeaderEvent(describe(), message);
   }
 
   @Override
