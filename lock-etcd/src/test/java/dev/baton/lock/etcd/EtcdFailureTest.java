@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.baton.leaderelection.LeaderCallbacks;
-import dev.baton.leaderelection.LeaderContext;
-import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -16,6 +13,8 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.testkit.Candidates;
+import dev.baton.testkit.ElectorTimings;
 import dev.baton.testkit.LeadershipHistory;
 import dev.baton.testkit.TimeDriver;
 import dev.baton.testkit.fixture.ProxyMode;
@@ -29,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -37,71 +35,46 @@ import org.junit.jupiter.api.Test;
 
 /** Real failures of etcd: authentication, a lost cluster member, a restart, a dead network path. */
 class EtcdFailureTest {
-  private static final Duration LEASE = Duration.ofSeconds(2);
-  private static final Duration RENEW = Duration.ofSeconds(1);
-  private static final Duration RETRY = Duration.ofMillis(200);
-  private static final Duration MARGIN = Duration.ofSeconds(1);
-  private static final Duration FAILOVER = LEASE.plus(RETRY.multipliedBy(22).dividedBy(10)).plus(MARGIN);
+  private static final ElectorTimings TIMINGS = ElectorTimings.REAL_TIME;
+  private static final Duration LEASE = TIMINGS.leaseDuration();
+  private static final Duration RENEW = TIMINGS.renewDeadline();
+  private static final Duration MARGIN = TIMINGS.margin();
+  private static final Duration FAILOVER = TIMINGS.failoverBound();
   private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
 
   private final TimeDriver time = TimeDriver.realTime();
-  private final LeadershipHistory history = new LeadershipHistory(time);
-  private final List<LeaderElector> electors = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Candidates candidates = new Candidates(time, TIMINGS);
+  private final LeadershipHistory history = candidates.history();
 
   @AfterEach
   void cleanUp() throws Exception {
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    electors.forEach(e -> stops.add(e.cancel()));
-    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    candidates.close();
   }
 
   private LeaderElector candidate(String identity, ResourceLock lock) {
-    LeaderElector e = new LeaderElector(LeaderElectionConfig.builder()
-        .lock(lock).leaseDuration(LEASE).renewDeadline(RENEW).retryPeriod(RETRY)
-        .callbacks(new LeaderCallbacks() {
-          @Override
-          public void onStartedLeading(LeaderContext context) {
-            history.started(identity, context.fencingToken());
-          }
-
-          @Override
-          public void onStoppedLeading() {
-            history.stopped(identity);
-          }
-        }).build());
-    electors.add(e);
-    return e;
+    return candidates.start(identity, lock);
   }
 
   private EtcdLock lock(Client client, String name, String identity, String endpoints) {
-    EtcdLock lock = new EtcdLock(client, false, EtcdLockSettings.DEFAULT_PREFIX, "ns", name, ResourceLockConfig.of(identity),
-        Duration.ofMillis(500), endpoints);
-    closeables.add(lock);
-    return lock;
+    return candidates.closeLater(new EtcdLock(client, false, EtcdLockSettings.DEFAULT_PREFIX, "ns", name,
+        ResourceLockConfig.of(identity), Duration.ofMillis(500), endpoints));
   }
 
   private Client client(String endpoints) {
-    Client c = Client.builder().endpoints(endpoints.split(",")).loadBalancerPolicy("pick_first")
+    return candidates.closeLater(Client.builder().endpoints(endpoints.split(",")).loadBalancerPolicy("pick_first")
         .connectTimeout(Duration.ofMillis(500)).retryChronoUnit(java.time.temporal.ChronoUnit.MILLIS).retryDelay(50)
-        .retryMaxDelay(200).retryMaxDuration(Duration.ofMillis(500)).build();
-    closeables.add(c);
-    return c;
+        .retryMaxDelay(200).retryMaxDuration(Duration.ofMillis(500)).build());
   }
 
   private String awaitLeader(Duration limit) {
-    assertTrue(time.awaitUntil(() -> history.openTerms() == 1, limit).isPresent(), "no leader within " + limit + ": " + history);
-    return history.currentLeader().orElseThrow();
+    return candidates.awaitLeader(limit);
   }
 
   @Test
   @DisplayName("With authentication enabled, the right user and password work and a wrong password fails clearly, in time")
   void authentication() throws Exception {
     EtcdServer etcd = EtcdServer.startCluster(1);
-    closeables.add(etcd);
+    candidates.closeLater(etcd);
     var auth = etcd.client().getAuthClient();
     ByteSequence root = ByteSequence.from("root", StandardCharsets.UTF_8);
     auth.userAdd(root, ByteSequence.from("right-password", StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
@@ -131,7 +104,7 @@ class EtcdFailureTest {
   @DisplayName("In a 3-member cluster, killing the member the leader talks to: the election goes on, never two leaders")
   void clusterMemberLost() {
     EtcdServer cluster = EtcdServer.startCluster(3);
-    closeables.add(cluster);
+    candidates.closeLater(cluster);
     String name = "cluster-" + UUID.randomUUID();
     String all = cluster.endpoints();
     // Each candidate talks first to a different member (pick_first), all know every member.
@@ -140,7 +113,7 @@ class EtcdFailureTest {
       List<String> order = new ArrayList<>(urls.subList(i, 3));
       order.addAll(urls.subList(0, i));
       String endpoints = String.join(",", order);
-      candidate("c" + i, lock(client(endpoints), name, "c" + i, endpoints)).start();
+      candidate("c" + i, lock(client(endpoints), name, "c" + i, endpoints));
     }
     String leader = awaitLeader(FAILOVER);
     int member = Integer.parseInt(leader.substring(1));
@@ -159,10 +132,10 @@ class EtcdFailureTest {
   @DisplayName("etcd stopped longer than renewDeadline: the leader steps down in time; after a restart on the same data someone leads")
   void serverRestart() {
     EtcdServer etcd = EtcdServer.startCluster(1);
-    closeables.add(etcd);
+    candidates.closeLater(etcd);
     String name = "restart-" + UUID.randomUUID();
     for (int i = 0; i < 2; i++) {
-      candidate("c" + i, lock(client(etcd.endpoints()), name, "c" + i, etcd.endpoints())).start();
+      candidate("c" + i, lock(client(etcd.endpoints()), name, "c" + i, etcd.endpoints()));
     }
     awaitLeader(FAILOVER);
     time.pass(LEASE);
@@ -181,16 +154,16 @@ class EtcdFailureTest {
   @DisplayName("The leader's network path to etcd goes dark: it steps down within renewDeadline, before anyone else starts")
   void blackhole() throws Exception {
     EtcdServer etcd = EtcdServer.start();
-    closeables.add(etcd);
+    candidates.closeLater(etcd);
     String direct = etcd.endpoints().split(",")[0];
     java.net.URI uri = java.net.URI.create(direct);
     TcpProxy proxy = TcpProxy.to(uri.getHost(), uri.getPort());
-    closeables.add(proxy);
+    candidates.closeLater(proxy);
     String proxied = "http://127.0.0.1:" + proxy.port();
     String name = "dark-" + UUID.randomUUID();
-    candidate("proxied", lock(client(proxied), name, "proxied", proxied)).start();
+    candidate("proxied", lock(client(proxied), name, "proxied", proxied));
     assertEquals("proxied", awaitLeader(FAILOVER));
-    candidate("direct", lock(client(direct), name, "direct", direct)).start();
+    candidate("direct", lock(client(direct), name, "direct", direct));
     time.pass(LEASE);
     long dark = time.nanoTime();
     proxy.setMode(ProxyMode.BLACKHOLE);

@@ -3,12 +3,11 @@ package dev.baton.lock.lease;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.baton.leaderelection.LeaderCallbacks;
-import dev.baton.leaderelection.LeaderContext;
-import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.testkit.Candidates;
+import dev.baton.testkit.ElectorTimings;
 import dev.baton.testkit.LeadershipHistory;
 import dev.baton.testkit.TimeDriver;
 import dev.baton.testkit.fixture.ProxyMode;
@@ -17,13 +16,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,16 +28,15 @@ import org.junit.jupiter.api.Test;
 
 /** Elections on the Kubernetes API: next to fabric8's own elector, and with a dead network path. */
 class ElectionOnKubernetesTest {
-  private static final Duration LEASE = Duration.ofSeconds(2);
-  private static final Duration RENEW = Duration.ofSeconds(1);
-  private static final Duration RETRY = Duration.ofMillis(200);
-  private static final Duration MARGIN = Duration.ofSeconds(1);
+  private static final Duration LEASE = ElectorTimings.REAL_TIME.leaseDuration();
+  private static final Duration RENEW = ElectorTimings.REAL_TIME.renewDeadline();
+  private static final Duration RETRY = ElectorTimings.REAL_TIME.retryPeriod();
+  private static final Duration MARGIN = ElectorTimings.REAL_TIME.margin();
   static KubernetesApi api;
 
   private final TimeDriver time = TimeDriver.realTime();
-  private final LeadershipHistory history = new LeadershipHistory(time);
-  private final List<LeaderElector> electors = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Candidates candidates = new Candidates(time, ElectorTimings.REAL_TIME);
+  private final LeadershipHistory history = candidates.history();
 
   @BeforeAll
   static void start() {
@@ -56,31 +51,11 @@ class ElectionOnKubernetesTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    electors.forEach(e -> stops.add(e.cancel()));
-    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    candidates.close();
   }
 
   private LeaderElector baton(String identity, ResourceLock lock) {
-    LeaderElector e = new LeaderElector(LeaderElectionConfig.builder()
-        .lock(lock).leaseDuration(LEASE).renewDeadline(RENEW).retryPeriod(RETRY).releaseOnCancel(true)
-        .callbacks(new LeaderCallbacks() {
-          @Override
-          public void onStartedLeading(LeaderContext context) {
-            history.started(identity, context.fencingToken());
-          }
-
-          @Override
-          public void onStoppedLeading() {
-            history.stopped(identity);
-          }
-        }).build());
-    electors.add(e);
-    e.start();
-    return e;
+    return candidates.start(identity, lock, b -> b.releaseOnCancel(true));
   }
 
   /** fabric8's own elector on its own LeaseLock; cancel the returned future to stop it (it releases). */
@@ -95,14 +70,11 @@ class ElectionOnKubernetesTest {
   }
 
   private String awaitLeader(Duration limit) {
-    assertTrue(time.awaitUntil(() -> history.openTerms() == 1, limit).isPresent(), "no leader within " + limit + ": " + history);
-    return history.currentLeader().orElseThrow();
+    return candidates.awaitLeader(limit);
   }
 
   private String awaitNewLeader(int terms, Duration limit) {
-    assertTrue(time.awaitUntil(() -> history.termCount() > terms && history.openTerms() == 1, limit).isPresent(),
-        "no new leader within " + limit + ": " + history);
-    return history.currentLeader().orElseThrow();
+    return candidates.awaitNewLeader(terms, limit);
   }
 
   @Test
@@ -135,7 +107,7 @@ class ElectionOnKubernetesTest {
   void blackhole() throws Exception {
     URI master = URI.create(api.client().getMasterUrl().toString());
     TcpProxy proxy = TcpProxy.to(master.getHost(), master.getPort());
-    closeables.add(proxy);
+    candidates.closeLater(proxy);
     KubernetesClient proxied = api.newClient(c -> {
       c.setMasterUrl("https://127.0.0.1:" + proxy.port());
       c.setTrustCerts(true);
@@ -145,7 +117,7 @@ class ElectionOnKubernetesTest {
       c.setRequestRetryBackoffLimit(0);
       return c;
     });
-    closeables.add(proxied);
+    candidates.closeLater(proxied);
     String name = "dark-" + UUID.randomUUID().toString().substring(0, 8);
     baton("proxied", new LeaseLock(proxied, "elections", name, ResourceLockConfig.of("proxied"), Map.of()));
     assertEquals("proxied", awaitLeader(Duration.ofSeconds(10)));

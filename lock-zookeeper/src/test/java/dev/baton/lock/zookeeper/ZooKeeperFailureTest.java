@@ -3,25 +3,19 @@ package dev.baton.lock.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.baton.leaderelection.LeaderCallbacks;
-import dev.baton.leaderelection.LeaderContext;
-import dev.baton.leaderelection.LeaderElectionConfig;
-import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.testkit.Candidates;
+import dev.baton.testkit.ElectorTimings;
 import dev.baton.testkit.LeadershipHistory;
 import dev.baton.testkit.TimeDriver;
 import dev.baton.testkit.fixture.ProxyMode;
 import dev.baton.testkit.fixture.TcpProxy;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
@@ -33,19 +27,13 @@ import org.junit.jupiter.api.Test;
 /** Real failures of ZooKeeper: a lost ensemble member, an expired session, a short connection blip. */
 class ZooKeeperFailureTest {
   private final TimeDriver time = TimeDriver.realTime();
-  private final LeadershipHistory history = new LeadershipHistory(time);
-  private final List<LeaderElector> electors = new ArrayList<>();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Candidates candidates = new Candidates(time, ElectorTimings.REAL_TIME);
+  private final LeadershipHistory history = candidates.history();
   private final Map<String, CuratorFramework> clients = new HashMap<>();
 
   @AfterEach
   void cleanUp() throws Exception {
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
-    electors.forEach(e -> stops.add(e.cancel()));
-    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      closeables.get(i).close();
-    }
+    candidates.close();
   }
 
   /** A candidate with its own client (session) on {@code connect}. */
@@ -54,39 +42,24 @@ class ZooKeeperFailureTest {
         .setting(ZooKeeperLockSettings.CONNECT, connect)
         .setting(ZooKeeperLockSettings.SESSION_TIMEOUT, "4s")
         .renewDeadline(renew).build();
-    CuratorFramework client = ZooKeeperLockProvider.newClient(ZooKeeperLockSettings.from(options, true));
+    CuratorFramework client = candidates.closeLater(
+        ZooKeeperLockProvider.newClient(ZooKeeperLockSettings.from(options, true)));
     client.start();
-    closeables.add(client);
     clients.put(identity, client);
     ZooKeeperLock lock = new ZooKeeperLock(client, ZooKeeperLockSettings.DEFAULT_ROOT, "ns", name,
         ResourceLockConfig.of(identity), options.clientTimeout());
-    LeaderElector elector = new LeaderElector(LeaderElectionConfig.builder()
-        .lock(lock).leaseDuration(lease).renewDeadline(renew).retryPeriod(retry)
-        .callbacks(new LeaderCallbacks() {
-          @Override
-          public void onStartedLeading(LeaderContext context) {
-            history.started(identity, context.fencingToken());
-          }
-
-          @Override
-          public void onStoppedLeading() {
-            history.stopped(identity);
-          }
-        }).build());
-    electors.add(elector);
-    elector.start();
+    candidates.start(identity, lock, b -> b.leaseDuration(lease).renewDeadline(renew).retryPeriod(retry));
   }
 
   private String awaitLeader(Duration limit) {
-    assertTrue(time.awaitUntil(() -> history.openTerms() == 1, limit).isPresent(), "no leader within " + limit + ": " + history);
-    return history.currentLeader().orElseThrow();
+    return candidates.awaitLeader(limit);
   }
 
   @Test
   @DisplayName("In a 3-server ensemble, killing the server the leader talks to: the election goes on, never two leaders")
   void ensembleMemberLost() throws Exception {
     TestingCluster cluster = new TestingCluster(3);
-    closeables.add(cluster);
+    candidates.closeLater(cluster);
     cluster.start();
     String name = "ensemble-" + UUID.randomUUID();
     Duration lease = Duration.ofSeconds(4);
@@ -110,7 +83,7 @@ class ZooKeeperFailureTest {
   @DisplayName("The leader's session expires: it keeps or loses leadership within renewDeadline, and nothing overlaps")
   void sessionExpiry() throws Exception {
     TestingServer server = new TestingServer(true);
-    closeables.add(server);
+    candidates.closeLater(server);
     String name = "expiry-" + UUID.randomUUID();
     for (int i = 0; i < 2; i++) {
       candidate("c" + i, server.getConnectString(), name, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(200));
@@ -128,9 +101,9 @@ class ZooKeeperFailureTest {
   @DisplayName("A connection blip shorter than renewDeadline costs nothing: the leader keeps its term (unlike LeaderLatch)")
   void shortBlip() throws Exception {
     TestingServer server = new TestingServer(true);
-    closeables.add(server);
+    candidates.closeLater(server);
     TcpProxy proxy = TcpProxy.to("127.0.0.1", server.getPort());
-    closeables.add(proxy);
+    candidates.closeLater(proxy);
     String name = "blip-" + UUID.randomUUID();
     Duration lease = Duration.ofSeconds(5);
     candidate("proxied", "127.0.0.1:" + proxy.port(), name, lease, Duration.ofSeconds(4), Duration.ofMillis(500));
