@@ -61,6 +61,13 @@ import org.slf4j.LoggerFactory;
 public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 
+  /** One daemon thread re-opens every broken watch of every lock, so a thousand locks cost one thread. */
+  private static final ScheduledExecutorService WATCH_RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "baton-etcd-watch-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final Client client;
   private final boolean ownsClient;
   private final String namespace;
@@ -217,11 +224,6 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   private final class KeyWatch implements RecordWatch {
     private final Consumer<ObservedRecord> listener;
     private final AtomicLong nextRevision = new AtomicLong();
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "baton-etcd-watch-retry");
-      t.setDaemon(true);
-      return t;
-    });
     private volatile boolean closed;
     private volatile Watch.Watcher watcher;
 
@@ -291,13 +293,12 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
       if (old != null) {
         old.close();
       }
-      retry.schedule(this::open, Math.min(1000, Math.max(100, timeout.toMillis() / 4)), TimeUnit.MILLISECONDS);
+      WATCH_RETRY.schedule(this::open, Math.min(1000, Math.max(100, timeout.toMillis() / 4)), TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
       closed = true;
-      retry.shutdownNow();
       Watch.Watcher w = watcher;
       if (w != null) {
         w.close();

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
 abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableResourceLock, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesObjectLock.class);
 
+  /** One daemon thread re-opens every closed watch of every lock, so a thousand locks cost one thread. */
+  private static final ScheduledExecutorService WATCH_RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "baton-kubernetes-watch-retry");
+    t.setDaemon(true);
+    return t;
+  });
+
   final KubernetesClient client;
   private final boolean ownsClient;
   final String namespace;
@@ -208,11 +215,6 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
   /** A watch on the object by name, opened again after it closes with an error. */
   private final class ObjectWatch implements RecordWatch {
     private final Consumer<ObservedRecord> listener;
-    private final ScheduledExecutorService retry = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "baton-kubernetes-watch-retry");
-      t.setDaemon(true);
-      return t;
-    });
     private volatile boolean closed;
     private volatile Watch watch;
 
@@ -268,17 +270,12 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
         return;
       }
       LOG.debug("{}: watch closed ({}); opening it again", describe(), cause);
-      try {
-        retry.schedule(this::open, 500, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // closed meanwhile
-      }
+      WATCH_RETRY.schedule(this::open, 500, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void close() {
       closed = true;
-      retry.shutdownNow();
       Watch w = watch;
       if (w != null) {
         w.close();
