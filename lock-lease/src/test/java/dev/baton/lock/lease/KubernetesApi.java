@@ -1,5 +1,7 @@
 package dev.baton.lock.lease;
 
+import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.testkit.FaultInjectingResourceLock;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -69,6 +71,17 @@ final class KubernetesApi implements AutoCloseable {
   /** The shared client (do not close). */
   KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * The lock without its watch capability, so electors on it poll. The conformance kit runs on the
+   * mock API server this way: with dozens of short-lived watchers per test, fabric8's mock server
+   * now and then blocks on a watch-event write for 30 s (its {@code VertxMockWebSocket awaitWrite}),
+   * and every request stalls with it. Real API servers do not; the watch itself is tested by
+   * {@code KubernetesLocksTest} and {@code ElectionOnKubernetesTest}.
+   */
+  static ResourceLock withoutWatch(ResourceLock lock) {
+    return new FaultInjectingResourceLock(lock) { };
   }
 
   /** A new client to the same server, with changes to its configuration; the caller closes it. */

@@ -135,6 +135,22 @@ class KubernetesLocksTest {
   }
 
   @Test
+  @DisplayName("leases: the watch delivers another candidate's create, update and the deletion of the Lease")
+  void leaseWatch() throws Exception {
+    String name = name();
+    LeaseLock watcher = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("w"), Map.of());
+    LeaseLock writer = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("x"), Map.of());
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = watcher.watch(r -> seen.add(r == null ? "deleted" : r.record().holderIdentity()))) {
+      writer.create(LeaderElectionRecord.of("x", 15, T, T, 0));
+      writer.update(LeaderElectionRecord.of("y", 15, T, T, 1));
+      api.client().leases().inNamespace("locks").withName(name).delete();
+      Await.until(() -> seen.contains("deleted"), Duration.ofSeconds(10), "watch events, got " + seen);
+      assertEquals(List.of("x", "y", "deleted"), seen);
+    }
+  }
+
+  @Test
   @DisplayName("configmaps: the record is client-go's JSON in the leader annotation, and the raw bytes are the annotation's")
   void configMapAnnotation() throws Exception {
     String name = name();
