@@ -34,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** The ZooKeeper lock's own behaviour: node layout, settings, digest ACLs, secrets, unreachable ensembles. */
 class ZooKeeperLockTest {
@@ -200,6 +201,31 @@ class ZooKeeperLockTest {
       seen.clear();
       writer.update(LeaderElectionRecord.of("after-close", 15, T, T, 4));
       assertEquals(null, seen.poll(300, TimeUnit.MILLISECONDS), "a closed watch delivers nothing");
+    }
+  }
+
+  @Test
+  @DisplayName("A hung connection (blackhole) fails every call with a transient error within the client timeout, and "
+      + "closing does not hang either")
+  void hungConnection() throws Exception {
+    String name = "hung-" + UUID.randomUUID();
+    try (TcpProxy proxy = TcpProxy.to(zookeeper.host(), zookeeper.port());
+         ZooKeeperLock lock = lock(name, "me", ResourceLockOptions.builder()
+             .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + proxy.port()).renewDeadline(Duration.ofSeconds(2))
+             .build())) {
+      lock.create(LeaderElectionRecord.of("me", 15, T, T, 0));
+      proxy.setMode(ProxyMode.BLACKHOLE);
+      for (Executable call : List.<Executable>of(lock::get, () -> lock.update(LeaderElectionRecord.of("me", 15, T, T, 1)),
+          () -> lock.create(LeaderElectionRecord.of("me", 15, T, T, 0)))) {
+        long start = System.nanoTime();
+        TransientLockException e = assertThrows(TransientLockException.class, call);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "took " + took + " with a 1 s timeout: " + e.getMessage());
+      }
+      long start = System.nanoTime();
+      lock.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "closing over a hung connection took " + took);
     }
   }
 
