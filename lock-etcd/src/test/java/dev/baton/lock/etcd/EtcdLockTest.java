@@ -84,6 +84,15 @@ class EtcdLockTest {
         "etcd.user and etcd.password must be given together")) {
       assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
     }
+    IllegalArgumentException credentials = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock(
+        "etcd", "ns", "n", ResourceLockConfig.of("me"),
+        ResourceLockOptions.builder().setting(EtcdLockSettings.ENDPOINTS, "http://root:s3cr3t@127.0.0.1:2379").build()));
+    assertTrue(credentials.getMessage().contains("'http://****@127.0.0.1:2379' must not carry credentials"),
+        credentials.getMessage());
+    assertFalse(credentials.getMessage().contains("s3cr3t"), credentials.getMessage());
+    IllegalArgumentException slash = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock("etcd",
+        "ns", "a/b", ResourceLockConfig.of("me"), options().build()));
+    assertTrue(slash.getMessage().contains("name must be non-empty and contain no '/'; got 'a/b'"), slash.getMessage());
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> ResourceLocks.newLock("etcd", "ns", "n", ResourceLockConfig.of("me"), ResourceLockOptions.defaults()));
     assertTrue(missing.getMessage().contains("etcd.endpoints is missing"), missing.getMessage());
