@@ -39,10 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@link #create} creates the node, and its parents as needed; an existing node is
- *       {@link RecordAlreadyExistsException}.</li>
+ *       {@link RecordAlreadyExistsException}. With digest ACLs (see {@link ZooKeeperLockProvider}) the
+ *       namespace node {@code <root>/<namespace>} gets the record's ACL when this creates it, because
+ *       ZooKeeper checks a delete against the parent's ACL.</li>
  *   <li>{@link #update} is {@code setData} with the node version this instance last read or wrote;
  *       a changed or deleted node is {@link UpdateConflictException}.</li>
- *   <li>{@link #get} returns the stored bytes unchanged; {@link #revision()} is the node's
+ *   <li>{@link #get} returns the stored bytes unchanged; a node that is not a lock record (bytes that
+ *       do not decode, or children) is {@link CorruptRecordException}. {@link #revision()} is the node's
  *       modification zxid, which strictly increases with every write in the ensemble (fencing).</li>
  *   <li>{@link #watch} follows the node with a Curator cache, which registers its watches again
  *       after reconnects.</li>
@@ -61,6 +64,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
   private final String namespace;
   private final String name;
   private final String path;
+  private final String namespacePath;
   private final List<ACL> acl;
   private final ResourceLockConfig config;
   private final Duration timeout;
@@ -90,6 +94,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     this.namespace = segment(namespace, "namespace");
     this.name = segment(name, "name");
     this.path = path(root, namespace, name);
+    this.namespacePath = path.substring(0, path.lastIndexOf('/'));
     this.config = Objects.requireNonNull(config, "config");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.acl = acl == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : List.copyOf(acl);
@@ -119,11 +124,16 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
 
   @Override
   public synchronized ObservedRecord get() throws LockException {
-    CuratorEvent event = call("get", cb -> client.getData().inBackground(cb).forPath(path));
+    CuratorEvent event = call("get", cb -> client.getData().inBackground(cb).forPath(path), deadline());
     if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
       throw new RecordNotFoundException(describe(), null);
     }
     check(event, "get");
+    if (event.getStat() != null && event.getStat().getNumChildren() > 0) {
+      // A lock record never has children: this is another application's node (a LeaderLatch's, say).
+      throw new CorruptRecordException(describe(), "the znode " + path + " has " + event.getStat().getNumChildren()
+          + " children, so it is not a Baton lock record; choose another name or " + ZooKeeperLockSettings.ROOT, null);
+    }
     ObservedRecord observed = LeaderElectionRecordCodec.decode(event.getData() == null ? new byte[0] : event.getData(),
         describe());
     remember(event.getStat());
@@ -133,8 +143,12 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
   @Override
   public synchronized void create(LeaderElectionRecord record) throws LockException {
     byte[] data = LeaderElectionRecordCodec.encode(record);
+    long deadline = deadline();
+    if (!acl.equals(ZooDefs.Ids.OPEN_ACL_UNSAFE)) {
+      protectNamespace(deadline);
+    }
     CuratorEvent event = call("create", cb -> client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
-        .withACL(acl).inBackground(cb).forPath(path, data));
+        .withACL(acl).inBackground(cb).forPath(path, data), deadline);
     if (event.getResultCode() == KeeperException.Code.NODEEXISTS.intValue()) {
       throw new RecordAlreadyExistsException(describe(), null);
     }
@@ -142,6 +156,26 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     remember(event.getStat());
   }
 
+  /**
+   * Gives the namespace node the record's ACL when creating it. ZooKeeper checks a delete against the
+   * parent's ACL, so with an open parent anyone could delete the record and create their own.
+   */
+  private void protectNamespace(long deadline) throws LockException {
+    CuratorEvent event = call("create", cb -> client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+        .withACL(acl).inBackground(cb).forPath(namespacePath), deadline);
+    if (event.getResultCode() != KeeperException.Code.NODEEXISTS.intValue()) {
+      check(event, "create");
+      return;
+    }
+    CuratorEvent acls = call("create", cb -> client.getACL().inBackground(cb).forPath(namespacePath), deadline);
+    check(acls, "create");
+    if (acls.getACLList() != null && acls.getACLList().stream()
+        .anyMatch(a -> !acl.contains(a) && (a.getPerms() & ZooDefs.Perms.DELETE) != 0)) {
+      LOG.warn("{}: the namespace node {} already exists and lets other clients delete nodes in it, so the record's "
+          + "ACL cannot stop them from deleting the record; give {} the record's ACL", describe(), namespacePath,
+          namespacePath);
+    }
+  }
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
     if (lastVersion < 0) {
@@ -150,7 +184,8 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     }
     byte[] data = LeaderElectionRecordCodec.encode(record);
     int expected = lastVersion;
-    CuratorEvent event = call("update", cb -> client.setData().withVersion(expected).inBackground(cb).forPath(path, data));
+    CuratorEvent event = call("update", cb -> client.setData().withVersion(expected).inBackground(cb).forPath(path, data),
+        deadline());
     int rc = event.getResultCode();
     if (rc == KeeperException.Code.BADVERSION.intValue() || rc == KeeperException.Code.NONODE.intValue()) {
       throw new UpdateConflictException(describe(), "the node " + path + " is no longer at version " + expected, null);
@@ -187,9 +222,18 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     return lastZxid < 0 ? OptionalLong.empty() : OptionalLong.of(lastZxid);
   }
 
-  /** The znode this lock's record is stored in. */
+  /**
+   * The znode this lock's record is stored in.
+   *
+   * @return {@code <root>/<namespace>/<name>} (below the chroot, if any)
+   */
   public String path() {
     return path;
+  }
+
+  /** The client this lock talks through (for tests). */
+  CuratorFramework client() {
+    return client;
   }
 
   @Override
@@ -238,7 +282,12 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     void start(BackgroundCallback callback) throws Exception;
   }
 
-  private CuratorEvent call(String what, Operation operation) throws LockException {
+  private long deadline() {
+    return System.nanoTime() + timeout.toNanos();
+  }
+
+  /** Runs one background operation and waits for its result until {@code deadline} (a nanoTime). */
+  private CuratorEvent call(String what, Operation operation, long deadline) throws LockException {
     CompletableFuture<CuratorEvent> result = new CompletableFuture<>();
     try {
       operation.start((c, event) -> result.complete(event));
@@ -246,7 +295,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
       throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " could not start the " + what + ": " + e, e);
     }
     try {
-      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " did not answer the " + what + " of "
           + path + " within " + timeout, e);

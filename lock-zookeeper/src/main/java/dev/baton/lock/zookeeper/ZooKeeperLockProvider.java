@@ -14,6 +14,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
@@ -22,8 +23,9 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * Serves lock type {@code zookeeper}. With a ready-made {@link CuratorFramework} in the options the
  * lock uses it (started) and leaves it open; otherwise it builds one from the settings
  * ({@link ZooKeeperLockSettings}) and closes it with the lock. With {@code zookeeper.digest} the
- * record node is created with ACLs that let only holders of those credentials write it (anyone may
- * read it).
+ * record node, and the namespace node when the lock creates it, get ACLs that let only holders of
+ * those credentials write or delete the record (anyone may read it). A ready-made client must itself
+ * authenticate with those credentials; the provider only sets the ACLs for it.
  */
 @AutoService(ResourceLockProvider.class)
 public final class ZooKeeperLockProvider implements ResourceLockProvider {
@@ -65,6 +67,11 @@ public final class ZooKeeperLockProvider implements ResourceLockProvider {
             (int) Math.max(settings.retryBaseSleep().toMillis(), settings.timeout().toMillis() / 4),
             settings.retryMaxAttempts()));
     settings.digest().ifPresent(d -> b.authorization("digest", d.getBytes(StandardCharsets.UTF_8)));
+    // Bounds the client's own synchronous requests too, above all closeSession in close(): without it,
+    // closing over a hung connection waits until the client gives the connection up (2/3 of the session).
+    ZKClientConfig zk = new ZKClientConfig();
+    zk.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(settings.timeout().toMillis()));
+    b.zkClientConfig(zk);
     return b.build();
   }
 

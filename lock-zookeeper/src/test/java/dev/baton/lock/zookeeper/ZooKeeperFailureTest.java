@@ -16,7 +16,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.curator.test.TestingServer;
@@ -24,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Real failures of ZooKeeper: a lost ensemble member, an expired session, a short connection blip. */
+/**
+ * Real failures of ZooKeeper: a lost ensemble member, an expired session, a partition that outlasts
+ * the session, short connection blips (reset and blackhole).
+ */
 class ZooKeeperFailureTest {
   private final TimeDriver time = TimeDriver.realTime();
   private final Candidates candidates = new Candidates(time, ElectorTimings.REAL_TIME);
@@ -98,7 +104,71 @@ class ZooKeeperFailureTest {
   }
 
   @Test
-  @DisplayName("A connection blip shorter than renewDeadline costs nothing: the leader keeps its term (unlike LeaderLatch)")
+  @DisplayName("The leader is cut off until its session expires: it steps down within renewDeadline, before anyone "
+      + "takes over, and follows after it reconnects")
+  void partitionedUntilSessionExpiry() throws Exception {
+    TestingServer server = new TestingServer(true);
+    candidates.closeLater(server);
+    TcpProxy proxy = candidates.closeLater(TcpProxy.to("127.0.0.1", server.getPort()));
+    String name = "partition-" + UUID.randomUUID();
+    Duration lease = Duration.ofSeconds(2);
+    Duration renew = Duration.ofSeconds(1);
+    candidate("cut-off", "127.0.0.1:" + proxy.port(), name, lease, renew, Duration.ofMillis(200));
+    assertEquals("cut-off", awaitLeader(Duration.ofSeconds(10)));
+    candidate("direct", server.getConnectString(), name, lease, renew, Duration.ofMillis(200));
+    CuratorFramework cutOff = clients.get("cut-off");
+    CountDownLatch sessionLost = new CountDownLatch(1);
+    cutOff.getConnectionStateListenable().addListener((c, state) -> {
+      if (state == ConnectionState.LOST) {
+        sessionLost.countDown();
+      }
+    });
+    time.pass(Duration.ofMillis(500));
+
+    long cut = System.nanoTime();
+    proxy.setMode(ProxyMode.BLACKHOLE);
+    assertEquals("direct", candidates.awaitNewLeader(1, lease.multipliedBy(4)));
+    LeadershipHistory.Term first = history.terms().get(0);
+    Duration steppedDownAfter = Duration.ofNanos(first.endNanos() - cut);
+    // Its last renewal was before the cut; a call in flight then is bounded by the client timeout (1 s).
+    assertTrue(steppedDownAfter.compareTo(renew.plusSeconds(1).plusMillis(500)) < 0, "stepped down " + steppedDownAfter
+        + " after the cut: " + history);
+    assertTrue(sessionLost.await(15, TimeUnit.SECONDS), "the cut-off client's session did not expire");
+    proxy.setMode(ProxyMode.PASS);
+    assertTrue(cutOff.blockUntilConnected(15, TimeUnit.SECONDS), "the cut-off client did not reconnect");
+
+    time.pass(lease.multipliedBy(2));
+    assertEquals(2, history.termCount(), "after reconnecting, the old leader follows: " + history);
+    assertEquals(Optional.of("direct"), history.currentLeader());
+    history.assertNoOverlap();
+    history.assertFencingTokensIncrease();
+  }
+
+  @Test
+  @DisplayName("A blackhole shorter than renewDeadline costs nothing: the leader keeps its term")
+  void shortBlackhole() throws Exception {
+    TestingServer server = new TestingServer(true);
+    candidates.closeLater(server);
+    TcpProxy proxy = candidates.closeLater(TcpProxy.to("127.0.0.1", server.getPort()));
+    String name = "blackhole-" + UUID.randomUUID();
+    Duration lease = Duration.ofSeconds(6);
+    candidate("proxied", "127.0.0.1:" + proxy.port(), name, lease, Duration.ofSeconds(5), Duration.ofMillis(500));
+    assertEquals("proxied", awaitLeader(Duration.ofSeconds(10)));
+    candidate("direct", server.getConnectString(), name, lease, Duration.ofSeconds(5), Duration.ofMillis(500));
+    time.pass(Duration.ofSeconds(1));
+    // The ZooKeeper client notices a hung connection after 2/3 of the session timeout (4 s) at most,
+    // reconnects to the same session, and the next renewal goes through well within renewDeadline.
+    proxy.setMode(ProxyMode.BLACKHOLE);
+    time.pass(Duration.ofSeconds(1));
+    proxy.setMode(ProxyMode.PASS);
+    time.pass(lease.multipliedBy(2));
+    assertEquals(1, history.termCount(), "the blackhole cost leadership: " + history);
+    assertEquals(Optional.of("proxied"), history.currentLeader());
+    history.assertNoOverlap();
+  }
+
+  @Test
+  @DisplayName("A connection reset shorter than renewDeadline costs nothing: the leader keeps its term (unlike LeaderLatch)")
   void shortBlip() throws Exception {
     TestingServer server = new TestingServer(true);
     candidates.closeLater(server);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -13,17 +14,27 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
+import dev.baton.testkit.fixture.Await;
 import dev.baton.testkit.fixture.FreePorts;
+import dev.baton.testkit.fixture.ProxyMode;
+import dev.baton.testkit.fixture.TcpProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** The ZooKeeper lock's own behaviour: node layout, settings, digest ACLs, secrets, unreachable ensembles. */
 class ZooKeeperLockTest {
@@ -45,7 +56,12 @@ class ZooKeeperLockTest {
   }
 
   private static ZooKeeperLock lock(String name, String identity, ResourceLockOptions options) throws LockException {
-    return (ZooKeeperLock) ResourceLocks.newLock("zookeeper", "team-a", name, ResourceLockConfig.of(identity), options);
+    return lock("team-a", name, identity, options);
+  }
+
+  private static ZooKeeperLock lock(String namespace, String name, String identity, ResourceLockOptions options)
+      throws LockException {
+    return (ZooKeeperLock) ResourceLocks.newLock("zookeeper", namespace, name, ResourceLockConfig.of(identity), options);
   }
 
   @Test
@@ -88,17 +104,22 @@ class ZooKeeperLockTest {
   }
 
   @Test
-  @DisplayName("With a digest, only holders of the credentials may write the record; others may read it")
+  @DisplayName("With a digest, only holders of the credentials may write or delete the record; others may read it")
   void digestAcl() throws Exception {
-    String name = "acl-" + UUID.randomUUID();
-    try (ZooKeeperLock owner = lock(name, "owner", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build());
-         ZooKeeperLock stranger = lock(name, "stranger", options().build());
-         ZooKeeperLock wrong = lock(name, "wrong", options().setting(ZooKeeperLockSettings.DIGEST, "baton:guess").build());
-         ZooKeeperLock colleague = lock(name, "colleague", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build())) {
+    String ns = "secured-" + UUID.randomUUID();
+    String name = "acl";
+    try (ZooKeeperLock owner = lock(ns, name, "owner", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build());
+         ZooKeeperLock stranger = lock(ns, name, "stranger", options().build());
+         ZooKeeperLock wrong = lock(ns, name, "wrong", options().setting(ZooKeeperLockSettings.DIGEST, "baton:guess").build());
+         ZooKeeperLock colleague = lock(ns, name, "colleague", options().setting(ZooKeeperLockSettings.DIGEST, "baton:s3cret").build())) {
       owner.create(LeaderElectionRecord.of("owner", 15, T, T, 0));
       List<ACL> acl = zookeeper.client().getACL().forPath(owner.path());
       assertEquals(2, acl.size(), acl.toString());
       assertTrue(acl.stream().anyMatch(a -> a.getId().getScheme().equals("digest") && a.getPerms() == ZooDefs.Perms.ALL));
+      assertEquals(acl, zookeeper.client().getACL().forPath(ZooKeeperLockSettings.DEFAULT_ROOT + "/" + ns),
+          "the namespace node has the record's ACL: ZooKeeper checks deletes against the parent");
+      assertEquals(ZooDefs.Ids.OPEN_ACL_UNSAFE, zookeeper.client().getACL().forPath(ZooKeeperLockSettings.DEFAULT_ROOT),
+          "the root stays open for other namespaces");
 
       assertEquals("owner", stranger.get().record().holderIdentity(), "anyone may read the record");
       LockException refused = assertThrows(LockException.class, () -> stranger.update(LeaderElectionRecord.of("stranger", 15, T, T, 1)));
@@ -107,6 +128,11 @@ class ZooKeeperLockTest {
       wrong.get();
       LockException wrongDigest = assertThrows(LockException.class, () -> wrong.update(LeaderElectionRecord.of("wrong", 15, T, T, 1)));
       assertFalse(wrongDigest.getMessage().contains("guess") || wrongDigest.getMessage().contains("s3cret"), wrongDigest.getMessage());
+
+      assertThrows(KeeperException.NoAuthException.class, () -> zookeeper.client().delete().forPath(owner.path()),
+          "without the digest the record cannot be deleted (and then created anew) either");
+      assertThrows(KeeperException.NoAuthException.class, () -> zookeeper.client().setACL()
+          .withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath(owner.path()));
 
       colleague.get();
       colleague.update(LeaderElectionRecord.of("colleague", 15, T, T, 1));
@@ -130,6 +156,76 @@ class ZooKeeperLockTest {
       assertThrows(LockException.class, () -> lock.create(LeaderElectionRecord.of("me", 15, T, T, 0)));
       assertEquals("some other application's config", new String(zookeeper.get(path).orElseThrow(),
           java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  @DisplayName("A node with children (another application's, such as a LeaderLatch's) gives a corrupt-record error")
+  void nodeWithChildren() throws Exception {
+    String name = "latch-" + UUID.randomUUID();
+    String path = ZooKeeperLock.path(ZooKeeperLockSettings.DEFAULT_ROOT, "team-a", name);
+    try (ZooKeeperLock lock = lock(name, "me", options().build())) {
+      lock.create(LeaderElectionRecord.of("me", 15, T, T, 0));
+      zookeeper.client().create().forPath(path + "/_c_latch-0000000001");
+      CorruptRecordException e = assertThrows(CorruptRecordException.class, lock::get);
+      assertTrue(e.getMessage().contains(path) && e.getMessage().contains("1 children"), e.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("A watch goes on after a connection reset and after its client's session expired")
+  void watchSurvivesReconnects() throws Exception {
+    String name = "watch-" + UUID.randomUUID();
+    try (TcpProxy proxy = TcpProxy.to(zookeeper.host(), zookeeper.port());
+         ZooKeeperLock watcher = lock(name, "watcher", ResourceLockOptions.builder()
+             .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + proxy.port()).build());
+         ZooKeeperLock writer = lock(name, "writer", options().build())) {
+      BlockingQueue<Optional<String>> seen = new LinkedBlockingQueue<>();
+      try (WatchableResourceLock.RecordWatch watch = watcher.watch(
+          o -> seen.add(Optional.ofNullable(o).map(r -> r.record().holderIdentity())))) {
+        writer.create(LeaderElectionRecord.of("first", 15, T, T, 0));
+        assertEquals(Optional.of("first"), seen.poll(10, TimeUnit.SECONDS));
+
+        proxy.setMode(ProxyMode.RESET);
+        writer.update(LeaderElectionRecord.of("while-cut-off", 15, T, T, 1));
+        proxy.setMode(ProxyMode.PASS);
+        assertEquals(Optional.of("while-cut-off"), seen.poll(10, TimeUnit.SECONDS), "the change made while cut off");
+        writer.update(LeaderElectionRecord.of("after-reset", 15, T, T, 2));
+        assertEquals(Optional.of("after-reset"), seen.poll(10, TimeUnit.SECONDS));
+
+        watcher.client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        writer.update(LeaderElectionRecord.of("after-expiry", 15, T, T, 3));
+        Await.until(() -> seen.contains(Optional.of("after-expiry")), Duration.ofSeconds(10),
+            "the watch did not deliver a change after its session expired: " + seen);
+      }
+      seen.clear();
+      writer.update(LeaderElectionRecord.of("after-close", 15, T, T, 4));
+      assertEquals(null, seen.poll(300, TimeUnit.MILLISECONDS), "a closed watch delivers nothing");
+    }
+  }
+
+  @Test
+  @DisplayName("A hung connection (blackhole) fails every call with a transient error within the client timeout, and "
+      + "closing does not hang either")
+  void hungConnection() throws Exception {
+    String name = "hung-" + UUID.randomUUID();
+    try (TcpProxy proxy = TcpProxy.to(zookeeper.host(), zookeeper.port());
+         ZooKeeperLock lock = lock(name, "me", ResourceLockOptions.builder()
+             .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + proxy.port()).renewDeadline(Duration.ofSeconds(2))
+             .build())) {
+      lock.create(LeaderElectionRecord.of("me", 15, T, T, 0));
+      proxy.setMode(ProxyMode.BLACKHOLE);
+      for (Executable call : List.<Executable>of(lock::get, () -> lock.update(LeaderElectionRecord.of("me", 15, T, T, 1)),
+          () -> lock.create(LeaderElectionRecord.of("me", 15, T, T, 0)))) {
+        long start = System.nanoTime();
+        TransientLockException e = assertThrows(TransientLockException.class, call);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "took " + took + " with a 1 s timeout: " + e.getMessage());
+      }
+      long start = System.nanoTime();
+      lock.close();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.compareTo(Duration.ofMillis(2500)) < 0, "closing over a hung connection took " + took);
     }
   }
 

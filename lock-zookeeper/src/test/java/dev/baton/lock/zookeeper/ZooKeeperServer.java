@@ -1,5 +1,6 @@
 package dev.baton.lock.zookeeper;
 
+import dev.baton.testkit.fixture.MissingServer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -12,7 +13,8 @@ import org.apache.zookeeper.data.Stat;
 /**
  * A ZooKeeper for tests: the ensemble named by {@code BATON_ZOOKEEPER_CONNECT}; else, when a Docker
  * engine is available, ZooKeeper in a container (Testcontainers); else a real ZooKeeper server in
- * this JVM (Curator's {@code TestingServer}). Ensembles always use Curator's {@code TestingCluster}.
+ * this JVM (Curator's {@code TestingServer}); if even that fails, {@link MissingServer} skips the test
+ * (fails it with {@code CI=true}). Ensembles always use Curator's {@code TestingCluster}.
  */
 final class ZooKeeperServer implements AutoCloseable {
   static final String ZOOKEEPER_IMAGE = "zookeeper:3.8";
@@ -41,12 +43,25 @@ final class ZooKeeperServer implements AutoCloseable {
       TestingServer server = new TestingServer(true);
       return new ZooKeeperServer(server, "127.0.0.1:" + server.getPort());
     } catch (Exception e) {
-      throw new IllegalStateException("cannot start an in-process ZooKeeper server (Curator TestingServer): " + e, e);
+      return MissingServer.unavailable("a ZooKeeper server (Curator's in-process TestingServer failed: " + e + ")",
+          "set BATON_ZOOKEEPER_CONNECT=host:port, or make a Docker engine available to Testcontainers");
     }
   }
 
   String connect() {
     return connect;
+  }
+
+  /** The host of the first server of the ensemble, for a proxy in front of it. */
+  String host() {
+    String first = connect.split(",")[0].trim();
+    return first.substring(0, first.lastIndexOf(':'));
+  }
+
+  /** The port of the first server of the ensemble. */
+  int port() {
+    String first = connect.split(",")[0].trim();
+    return Integer.parseInt(first.substring(first.lastIndexOf(':') + 1));
   }
 
   /** A started client for the tests' own reads and writes around every lock. */
