@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** {@code baton run}: runs a command only while this process leads. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -78,10 +79,16 @@ final class RunCommand implements Callable<Integer> {
       if (server != null) {
         System.err.println("baton: serving " + server.url() + "leader and " + server.url() + "healthz");
       }
-      Signal.handle(new Signal("INT"), s -> outcome.complete(ExitCodes.OK));
-      Signal.handle(new Signal("TERM"), s -> outcome.complete(ExitCodes.OK));
+      SignalHandler previousInt = Signal.handle(new Signal("INT"), s -> outcome.complete(ExitCodes.OK));
+      SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> outcome.complete(ExitCodes.OK));
       elector.start();
-      int code = outcome.join();
+      int code;
+      try {
+        code = outcome.join();
+      } finally {
+        Signal.handle(new Signal("INT"), previousInt);
+        Signal.handle(new Signal("TERM"), previousTerm);
+      }
       if (code != ExitCodes.LEADERSHIP_LOST) {
         elector.stepDown().get(leaseDuration.multipliedBy(2).plus(gracePeriod).toMillis(), TimeUnit.MILLISECONDS);
       } else {

@@ -15,6 +15,9 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -32,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -220,10 +224,22 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     return EtcdErrors.await(call, timeout, what + " of key " + key, describe(), endpoints);
   }
 
-  /** A watch on the key, re-established after errors from the last revision it saw. */
+  /**
+   * A watch on the key, re-established after errors from the last revision it saw. When etcd can no
+   * longer serve from there (compacted, or a revision etcd does not have yet, as after a restore),
+   * it reads the key as it is now, delivers it if it changed, and watches from just after that read.
+   */
   private final class KeyWatch implements RecordWatch {
+    private static final long UNKNOWN = -1;
+
     private final Consumer<ObservedRecord> listener;
     private final AtomicLong nextRevision = new AtomicLong();
+    private final Object deliveries = new Object();
+    /** The mod revision of the record last delivered, 0 after a delete, UNKNOWN before any delivery. */
+    private long deliveredModRevision = UNKNOWN;
+    /** Set while a reopen is scheduled, so one break (onError then onCompleted) schedules one. */
+    private final AtomicBoolean reopening = new AtomicBoolean();
+    private volatile boolean resync;
     private volatile boolean closed;
     private volatile Watch.Watcher watcher;
 
@@ -237,7 +253,12 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     }
 
     private synchronized void open() {
+      reopening.set(false);
       if (closed) {
+        return;
+      }
+      if (resync) {
+        resync();
         return;
       }
       WatchOption.Builder option = WatchOption.builder();
@@ -251,12 +272,15 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
           for (WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
             nextRevision.set(kv.getModRevision() + 1);
-            deliver(event, kv);
+            deliver(event.getEventType() == WatchEvent.EventType.DELETE ? null : kv, kv.getModRevision(), false);
           }
         }
 
         @Override
         public void onError(Throwable error) {
+          if (cannotResume(error)) {
+            resync = true;
+          }
           reopenLater(error);
         }
 
@@ -267,28 +291,64 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
       });
     }
 
-    private void deliver(WatchEvent event, KeyValue kv) {
-      if (closed) {
+    /** etcd cancels a watch for good when its start revision is compacted or in the future. */
+    private static boolean cannotResume(Throwable error) {
+      return error instanceof CompactedException
+          || (error instanceof EtcdException e && e.getErrorCode() == ErrorCode.OUT_OF_RANGE);
+    }
+
+    /** Reads the key as it is now, delivers it if it changed, then watches from just after the read. */
+    private void resync() {
+      CompletableFuture<GetResponse> read;
+      try {
+        read = client.getKVClient().get(keyBytes);
+      } catch (RuntimeException e) {
+        LOG.debug("{}: watch stopped, cannot read the key: {}", describe(), e.toString());
         return;
       }
-      try {
-        if (event.getEventType() == WatchEvent.EventType.DELETE) {
-          listener.accept(null);
-        } else {
-          listener.accept(LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe()));
+      read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
+        if (error != null) {
+          reopenLater(error);
+          return;
         }
-      } catch (CorruptRecordException corrupt) {
-        LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+        KeyValue kv = response.getKvs().isEmpty() ? null : response.getKvs().get(0);
+        deliver(kv, kv == null ? 0 : kv.getModRevision(), true);
+        nextRevision.set(response.getHeader().getRevision() + 1);
+        resync = false;
+        open();
+      });
+    }
+
+    /**
+     * Delivers {@code kv} (null: the key is absent), decoded; a corrupt record is skipped. A resync
+     * delivers only what differs from the last delivery, so the listener sees no write that was not.
+     */
+    private void deliver(KeyValue kv, long modRevision, boolean onlyIfChanged) {
+      synchronized (deliveries) {
+        if (closed) {
+          return;
+        }
+        long state = kv == null ? 0 : modRevision;
+        if (onlyIfChanged && state == deliveredModRevision) {
+          return;
+        }
+        deliveredModRevision = state;
+        try {
+          listener.accept(kv == null ? null : LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe()));
+        } catch (CorruptRecordException corrupt) {
+          LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
+        } catch (RuntimeException e) {
+          LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+        }
       }
     }
 
     private void reopenLater(Throwable error) {
-      if (closed) {
+      if (closed || !reopening.compareAndSet(false, true)) {
         return;
       }
-      LOG.debug("{}: watch ended ({}); re-establishing", describe(), error == null ? "completed" : error.toString());
+      LOG.debug("{}: watch ended ({}); re-establishing{}", describe(), error == null ? "completed" : error.toString(),
+          resync ? " from the key's current state" : " from revision " + nextRevision.get());
       Watch.Watcher old = watcher;
       if (old != null) {
         old.close();

@@ -35,6 +35,7 @@ public final class EtcdLockProvider implements ResourceLockProvider {
       return new EtcdLock(given.get(), false, settings.prefix(), request.namespace(), request.name(), request.config(),
           settings.timeout(), "the given client");
     }
+    EtcdLock.key(settings.prefix(), request.namespace(), request.name()); // checks the names before a client exists
     Client client = newClient(settings, request.toString());
     return new EtcdLock(client, true, settings.prefix(), request.namespace(), request.name(), request.config(),
         settings.timeout(), settings.endpointList());

@@ -79,7 +79,11 @@ public record EtcdLockSettings(List<URI> endpoints, String prefix, Optional<Path
         try {
           URI uri = URI.create(e);
           String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-          if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getPort() < 0) {
+          if (uri.getRawUserInfo() != null) {
+            // Never echo it: the user info may hold a password.
+            problems.add(ENDPOINTS + " entry '" + e.replace(uri.getRawUserInfo() + "@", "****@") + "' must not carry "
+                + "credentials: give them as " + USER + " and " + PASSWORD);
+          } else if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getPort() < 0) {
             problems.add(ENDPOINTS + " entry '" + e + "' must be http://HOST:PORT or https://HOST:PORT");
           } else {
             endpoints.add(uri);

@@ -16,11 +16,15 @@ import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.testkit.fixture.Await;
 import dev.baton.testkit.fixture.FreePorts;
+import dev.baton.testkit.fixture.ProxyMode;
+import dev.baton.testkit.fixture.TcpProxy;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -80,6 +84,15 @@ class EtcdLockTest {
         "etcd.user and etcd.password must be given together")) {
       assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
     }
+    IllegalArgumentException credentials = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock(
+        "etcd", "ns", "n", ResourceLockConfig.of("me"),
+        ResourceLockOptions.builder().setting(EtcdLockSettings.ENDPOINTS, "http://root:s3cr3t@127.0.0.1:2379").build()));
+    assertTrue(credentials.getMessage().contains("'http://****@127.0.0.1:2379' must not carry credentials"),
+        credentials.getMessage());
+    assertFalse(credentials.getMessage().contains("s3cr3t"), credentials.getMessage());
+    IllegalArgumentException slash = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock("etcd",
+        "ns", "a/b", ResourceLockConfig.of("me"), options().build()));
+    assertTrue(slash.getMessage().contains("name must be non-empty and contain no '/'; got 'a/b'"), slash.getMessage());
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
         () -> ResourceLocks.newLock("etcd", "ns", "n", ResourceLockConfig.of("me"), ResourceLockOptions.defaults()));
     assertTrue(missing.getMessage().contains("etcd.endpoints is missing"), missing.getMessage());
@@ -135,6 +148,33 @@ class EtcdLockTest {
     } finally {
       ((AutoCloseable) writer).close();
       ((AutoCloseable) watcher).close();
+    }
+  }
+
+  @Test
+  @DisplayName("A watch cut off while etcd compacts past its revision resumes with the key's current record")
+  void watchSurvivesCompaction() throws Exception {
+    String name = "c-" + UUID.randomUUID();
+    URI server = URI.create(etcd.endpoints().split(",")[0].trim());
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (TcpProxy proxy = TcpProxy.to(server.getHost(), server.getPort());
+        EtcdLock writer = (EtcdLock) ResourceLocks.newLock("etcd", "ns", name, ResourceLockConfig.of("w"), options().build());
+        EtcdLock watcher = (EtcdLock) ResourceLocks.newLock("etcd", "ns", name, ResourceLockConfig.of("r"),
+            ResourceLockOptions.builder().setting(EtcdLockSettings.ENDPOINTS, "http://127.0.0.1:" + proxy.port()).build());
+        WatchableResourceLock.RecordWatch w = watcher.watch(r -> seen.add(r == null ? "deleted" : r.record().holderIdentity()))) {
+      writer.create(LeaderElectionRecord.of("a", 15, T, T, 0));
+      Await.until(() -> seen.contains("a"), Duration.ofSeconds(10), "the first write, got " + seen);
+
+      proxy.setMode(ProxyMode.RESET);
+      writer.update(LeaderElectionRecord.of("b", 15, T, T, 1));
+      writer.update(LeaderElectionRecord.of("c", 15, T, T, 2));
+      etcd.client().getKVClient().compact(writer.revision().orElseThrow()).get(10, TimeUnit.SECONDS);
+      proxy.setMode(ProxyMode.PASS);
+
+      Await.until(() -> seen.contains("c"), Duration.ofSeconds(15), "the current record after the compaction");
+      writer.update(LeaderElectionRecord.of("d", 15, T, T, 3));
+      Await.until(() -> seen.contains("d"), Duration.ofSeconds(10), "writes after the resync");
+      assertEquals(List.of("a", "c", "d"), seen, "b was compacted away; nothing is delivered twice");
     }
   }
 
