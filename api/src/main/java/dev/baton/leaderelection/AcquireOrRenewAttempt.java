@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * One run of client-go's {@code tryAcquireOrRenew}, step by step, on a lock-call thread. It works
  * on its own copy of the elector's observation and hands the result back; the elector adopts it
  * only if the attempt is still current, so a late answer cannot change a newer state.
+ *
+ * <p>A lock instance caches the version its next {@code update} compares against, and every
+ * {@code get} moves it. So an attempt writes without reading first (the fast path) only when the
+ * elector says every earlier lock call was adopted ({@code fastPathAllowed}); otherwise the version
+ * may have been moved by a call whose result was thrown away, and the attempt reads first, so the
+ * version it writes against and the record it judged come from the same read.
  */
 final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outcome> {
   private static final Logger LOG = LoggerFactory.getLogger(AcquireOrRenewAttempt.class);
@@ -44,10 +50,21 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
 
   /**
    * The result: whether this candidate holds the lock now, what it observed, whether a leader had
-   * to use the slow path, the store revision after a successful write, and why it failed.
+   * to use the slow path, the store revision after a successful write, why it failed, and whether
+   * the record named this candidate's identity although this elector did not write it.
    */
   record Outcome(boolean succeeded, Observation observation, boolean slowPath, OptionalLong revision,
-      String failure) {
+      String failure, Foreign foreign) {
+  }
+
+  /** Whether the record read named this identity without being this elector's own term. */
+  enum Foreign {
+    /** The record is this elector's own, or names someone else, or none was read. */
+    NO,
+    /** The record names this identity, was written by someone else, and had not changed since the last look. */
+    SEEN,
+    /** As {@link #SEEN}, and it changed since this elector last looked: someone wrote it just now. */
+    CHANGED
   }
 
   private final ResourceLock lock;
@@ -55,16 +72,23 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
   private final int leaseDurationSeconds;
   private final ElectionRuntime runtime;
   private final boolean leading;
+  private final boolean fastPathAllowed;
+  private final OwnTerms ownTerms;
   private Observation observed;
 
   /**
    * @param leading whether the elector leads now (renews its term); otherwise a success starts a
    *     new term, even on a record that still names this candidate
+   * @param fastPathAllowed whether the lock's cached version is known to belong to {@code observed}
+   * @param ownTerms the terms this elector wrote, to tell its own records from another process's
+   *     records under the same identity
    */
   AcquireOrRenewAttempt(ResourceLock lock, int leaseDurationSeconds, ElectionRuntime runtime, Observation observed,
-      boolean leading) {
+      boolean leading, boolean fastPathAllowed, OwnTerms ownTerms) {
     this.lock = lock;
     this.leading = leading;
+    this.fastPathAllowed = fastPathAllowed;
+    this.ownTerms = ownTerms;
     this.identity = lock.identity();
     this.leaseDurationSeconds = leaseDurationSeconds;
     this.runtime = runtime;
@@ -78,9 +102,11 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     LeaderElectionRecord desired = LeaderElectionRecord.of(identity, leaseDurationSeconds, now, now, 0);
 
     // 1. Fast path: a leader whose lease is still valid updates optimistically, without reading.
-    if (observed.isHeldBy(identity) && observed.isLeaseValid(nowNanos)) {
+    if (fastPathAllowed && observed.isHeldBy(identity) && ownTerms.contains(observed.record())
+        && observed.isLeaseValid(nowNanos)) {
       LeaderElectionRecord renewal = leading ? keepTerm(desired, observed.record()) : newTerm(desired, observed.record());
       try {
+        ownTerms.add(renewal);
         lock.update(renewal);
         return succeeded(renewal, false);
       } catch (LockException e) {
@@ -95,33 +121,50 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
       current = lock.get();
     } catch (RecordNotFoundException notFound) {
       try {
+        ownTerms.add(desired);
         lock.create(desired);
         return succeeded(desired, false);
       } catch (LockException e) {
-        return failed("error initially creating the leader election record: " + e.getMessage());
+        return failed("error initially creating the leader election record: " + e.getMessage(), Foreign.NO);
       }
     } catch (LockException e) {
-      return failed("error retrieving resource lock " + lock.describe() + ": " + e.getMessage());
+      return failed("error retrieving resource lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO);
     }
 
     // 3. Record obtained: note when it last changed, then check holder and time.
     LeaderElectionRecord old = current.record();
-    if (!Arrays.equals(observed.raw(), current.raw())) {
+    boolean changed = !Arrays.equals(observed.raw(), current.raw());
+    if (changed) {
       observed = new Observation(old, current.raw(), runtime.nanoTime());
     }
-    if (!old.holderIdentity().isEmpty() && observed.isLeaseValid(nowNanos) && !observed.isHeldBy(identity)) {
-      return failed("lock is held by " + old.holderIdentity() + " and has not yet expired");
+    boolean namesMe = old.holderIdentity().equals(identity);
+    boolean mine = namesMe && ownTerms.contains(old);
+    if (namesMe && !mine) {
+      // Another process writes under this identity (or a crashed earlier run of it did): its record
+      // is treated as another holder's, and a leader that finds it has lost its term to it.
+      Foreign foreign = changed ? Foreign.CHANGED : Foreign.SEEN;
+      if (leading) {
+        return failed("the record names this candidate (" + identity + ") but was not written by this elector: "
+            + "another process uses the same identity", foreign);
+      }
+      if (observed.isLeaseValid(nowNanos)) {
+        return failed("lock is held by another process with this candidate's identity " + identity
+            + " and has not yet expired", foreign);
+      }
+    } else if (!old.holderIdentity().isEmpty() && !mine && observed.isLeaseValid(nowNanos)) {
+      return failed("lock is held by " + old.holderIdentity() + " and has not yet expired", Foreign.NO);
     }
 
     // 4. Update: a renewing leader keeps its acquire time and transitions; a new term counts one more
     //    (client-go counts only a change of holder; Baton also a candidate taking its own record back
     //    after its term ended, so every term's write changes the record and its fencing token grows).
-    boolean slowPath = leading && observed.isHeldBy(identity);
+    boolean slowPath = leading && mine;
     LeaderElectionRecord next = slowPath ? keepTerm(desired, old) : newTerm(desired, old);
     try {
+      ownTerms.add(next);
       lock.update(next);
     } catch (LockException e) {
-      return failed("failed to update lock " + lock.describe() + ": " + e.getMessage());
+      return failed("failed to update lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO);
     }
     return succeeded(next, slowPath);
   }
@@ -138,10 +181,10 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
 
   private Outcome succeeded(LeaderElectionRecord written, boolean slowPath) {
     observed = observed.withRecord(written, runtime.nanoTime());
-    return new Outcome(true, observed, slowPath, lock.revision(), null);
+    return new Outcome(true, observed, slowPath, lock.revision(), null, Foreign.NO);
   }
 
-  private Outcome failed(String why) {
-    return new Outcome(false, observed, false, OptionalLong.empty(), why);
+  private Outcome failed(String why, Foreign foreign) {
+    return new Outcome(false, observed, false, OptionalLong.empty(), why, foreign);
   }
 }

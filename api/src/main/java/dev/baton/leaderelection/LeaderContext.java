@@ -6,11 +6,31 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 /**
  * One leadership term, handed to {@link LeaderCallbacks#onStartedLeading}. It is cancelled the
  * moment leadership ends (lost, cancelled or stepped down), and from then on its fencing token is
  * no longer valid.
+ *
+ * <p><b>Validity deadline.</b> A term is valid only until a deadline on the local monotonic clock:
+ * the start of the last successful write of the term (the acquisition, then each renewal) plus
+ * renewDeadline. {@link #isLeading()} and {@link #checkLeading()} compute it on every call; they do
+ * not wait for an elector thread to notice. A process woken from a pause (a long GC, SIGSTOP, a VM
+ * migration) that outlasted the deadline therefore sees {@code false} at its very first check,
+ * before any timer has run. Followers take over only after leaseDuration of no change, and
+ * leaseDuration exceeds renewDeadline by at least 1 s, so the deadline always falls before another
+ * candidate may start, as long as the monotonic clocks of the candidates run at rates that differ
+ * by less than that margin (client-go's assumption too). An action that already passed its check
+ * when the pause began is not covered by any check: that is what the {@link #fencingToken()} is for.
+ * Bound downstream calls by {@link #validFor()}:
+ *
+ * <pre>{@code
+ * while (term.isLeading()) {
+ *   Duration left = term.validFor();              // time this term is still known to be valid
+ *   store.write(item, term.fencingToken(), left);  // the store refuses tokens lower than the last seen
+ * }
+ * }</pre>
  *
  * <p>The fencing token strictly increases from one term to the next on the same lock: it is the
  * store's revision of the write that won the term ({@code ResourceLock.revision()}), or, for a
@@ -22,11 +42,15 @@ public final class LeaderContext {
   private final String lockDescription;
   private final long fencingToken;
   private final CompletableFuture<Void> cancellation = new CompletableFuture<>();
+  private final LongSupplier clock;
+  private volatile long deadlineNanos;
 
-  LeaderContext(String identity, String lockDescription, long fencingToken) {
+  LeaderContext(String identity, String lockDescription, long fencingToken, LongSupplier clock, long deadlineNanos) {
     this.identity = identity;
     this.lockDescription = lockDescription;
     this.fencingToken = fencingToken;
+    this.clock = clock;
+    this.deadlineNanos = deadlineNanos;
   }
 
   /** This candidate's identity. */
@@ -44,9 +68,39 @@ public final class LeaderContext {
     return fencingToken;
   }
 
-  /** Whether this term still goes on. */
+  /**
+   * Whether this term still goes on: it was not cancelled and its validity deadline has not passed
+   * on the monotonic clock (computed now, see the class comment).
+   *
+   * @return {@code true} while the term is valid
+   */
   public boolean isLeading() {
-    return !cancellation.isDone();
+    return !cancellation.isDone() && deadlineNanos - clock.getAsLong() > 0;
+  }
+
+  /**
+   * How long this term is still known to be valid: the time left until its validity deadline, or
+   * zero once it passed or the term was cancelled. Renewals move the deadline later, so a term that
+   * keeps renewing stays valid; use the value to bound a downstream call.
+   *
+   * @return the time left, never negative
+   */
+  public Duration validFor() {
+    if (cancellation.isDone()) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(Math.max(0, deadlineNanos - clock.getAsLong()));
+  }
+
+  /**
+   * The validity deadline on the elector's monotonic clock ({@code ElectionRuntime.nanoTime()}, which
+   * is {@link System#nanoTime()} on the system runtime): the start of the term's last successful
+   * write plus renewDeadline.
+   *
+   * @return the deadline in monotonic nanoseconds
+   */
+  public long deadlineNanos() {
+    return deadlineNanos;
   }
 
   /**
@@ -84,6 +138,13 @@ public final class LeaderContext {
     }
   }
 
+  /** Moves the deadline after a successful renewal; never moves it earlier. */
+  void extendDeadline(long newDeadlineNanos) {
+    if (newDeadlineNanos - deadlineNanos > 0) {
+      deadlineNanos = newDeadlineNanos;
+    }
+  }
+
   void cancel() {
     cancellation.complete(null);
   }
@@ -91,6 +152,6 @@ public final class LeaderContext {
   @Override
   public String toString() {
     return "LeaderContext{" + identity + " on " + lockDescription + ", fencingToken=" + fencingToken
-        + (isLeading() ? ", leading" : ", ended") + "}";
+        + (isLeading() ? ", leading for " + validFor() : ", ended") + "}";
   }
 }

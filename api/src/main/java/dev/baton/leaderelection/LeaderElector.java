@@ -1,21 +1,23 @@
 package dev.baton.leaderelection;
 
+import dev.baton.leaderelection.AcquireOrRenewAttempt.Foreign;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Observation;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Outcome;
 import dev.baton.leaderelection.ElectionRuntime.Cancellable;
-import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,19 @@ import org.slf4j.LoggerFactory;
  * <p>Beyond client-go:
  * <ul>
  *   <li>Leadership ends when no renewal that <em>began</em> within the last renewDeadline succeeded,
- *       which keeps the leader's view strictly ahead of the followers' expiry.</li>
+ *       which keeps the leader's view strictly ahead of the followers' expiry. That deadline is
+ *       computed, not waited for: {@link #isLeader()} and {@link LeaderContext#isLeading()} are false
+ *       once it passed, even in a process that has just woken from a pause and whose timers have not
+ *       run yet.</li>
+ *   <li>A lock call whose result is dropped (it answered too late, or the run moved on meanwhile)
+ *       can change nothing that a later write relies on: the elector adopts a call's observed record
+ *       and the version its compare-and-set uses together, or neither, and after a dropped call it
+ *       reads before it writes again. A release reads, checks that the record is still this
+ *       candidate's own term, and writes, in one call: it never overwrites another holder's record.</li>
+ *   <li>Two processes with one identity are detected instead of both leading: a record naming this
+ *       identity that this elector did not write is another holder's (waited out until it expires);
+ *       a leader that finds one stops, and a run that sees it rewritten ends with an
+ *       {@link IdentityConflictException}.</li>
  *   <li>Callbacks fire only after the write that justifies them, never overlap, and the leader's
  *       {@link LeaderContext} is cancelled the moment leadership ends.</li>
  *   <li>A release (on {@link #cancel()} with releaseOnCancel, or {@link #stepDown()}) happens only
@@ -86,8 +100,13 @@ public final class LeaderElector {
   private final SerialExecutor events;
   private final SerialExecutor notifications;
   private final AtomicBoolean lockCallBusy = new AtomicBoolean();
+  private final OwnTerms ownTerms = new OwnTerms();
 
-  // State below is written only by tasks on `events`; volatile where other threads read it.
+  /** Configurations already warned about (once per JVM each), see {@link #warnAboutForeignMargin()}. */
+  private static final Set<List<Object>> WARNED_MARGINS = ConcurrentHashMap.newKeySet();
+
+  // State below is written by tasks on `events` (and `state`, `runFuture` by start() under the
+  // monitor before its first task); volatile where other threads read it.
   private volatile State state = State.NEW;
   private volatile Observation observed = Observation.NONE;
   private String reportedLeader = "";
@@ -96,7 +115,16 @@ public final class LeaderElector {
   private Cancellable attemptTimer;
   private Cancellable deadlineTimer;
   private long lastRenewStartNanos;
-  private LeaderContext leaderContext;
+  private volatile LeaderContext leaderContext;
+  /**
+   * Whether every lock call so far was adopted: only then does the lock's cached compare-and-set
+   * version belong to {@code observed}, and may an attempt write without reading first.
+   */
+  private boolean lockStateTrusted;
+  /** Changes of a record under this identity not written by this elector, seen in this run. */
+  private int foreignChanges;
+  /** Why the current run must end in failure, or null. */
+  private RuntimeException runFailure;
   private CompletableFuture<Void> leaderWork;
   private RecordWatch watch;
   private boolean watchStarting;
@@ -121,6 +149,28 @@ public final class LeaderElector {
     if (config.watchdog() != null) {
       config.watchdog().attach(this);
     }
+    warnAboutForeignMargin();
+  }
+
+  /**
+   * A client-go or fabric8 leader on the same lock leads until renewDeadline after the start of its
+   * last retry round, which may begin up to retryPeriod after its last renewal; a polling follower
+   * may also date that renewal up to 1 s early (record times have whole seconds). Baton-only fleets
+   * are safe with any valid configuration; mixed fleets need leaseDuration - renewDeadline - 1 s
+   * (without a watch) to cover a retryPeriod.
+   */
+  private void warnAboutForeignMargin() {
+    boolean watching = lock instanceof WatchableResourceLock;
+    Duration margin = config.leaseDuration().minus(config.renewDeadline())
+        .minus(watching ? Duration.ZERO : LeaderElectionConfig.MIN_LEASE_MARGIN);
+    if (margin.compareTo(config.retryPeriod()) < 0
+        && WARNED_MARGINS.add(List.of(config.leaseDuration(), config.renewDeadline(), config.retryPeriod(), watching))) {
+      LOG.warn("{}: leaseDuration {} - renewDeadline {}{} leaves {}, less than one retryPeriod ({}): next to client-go "
+          + "or fabric8 electors on the same lock, this candidate may take over before such a leader has stopped. "
+          + "Mixed fleets need leaseDuration >= renewDeadline + retryPeriod{}; Baton-only fleets are safe as configured",
+          identity, config.leaseDuration(), config.renewDeadline(), watching ? "" : " - 1 s (polling, whole-second times)",
+          margin, config.retryPeriod(), watching ? "" : " + 1 s");
+    }
   }
 
   /**
@@ -141,6 +191,8 @@ public final class LeaderElector {
     state = State.ACQUIRING;
     events.execute(() -> {
       int g = ++generation;
+      foreignChanges = 0;
+      runFailure = null;
       LOG.info("{}: attempting to acquire leader lease {}...", identity, lock.describe());
       scheduleAttempt(g, 0);
     });
@@ -152,6 +204,7 @@ public final class LeaderElector {
    * the thread cancels the run.
    *
    * @throws InterruptedException when interrupted; the run is cancelled and ends in the background
+   * @throws IdentityConflictException when another process used this candidate's identity
    */
   public void run() throws InterruptedException {
     CompletableFuture<Void> run = start();
@@ -161,6 +214,9 @@ public final class LeaderElector {
       cancel();
       throw e;
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
       throw new IllegalStateException("leader election run failed", e.getCause());
     }
   }
@@ -201,9 +257,15 @@ public final class LeaderElector {
     return run.copy();
   }
 
-  /** Whether this candidate leads now: its run is leading and the last record it saw names it. */
+  /**
+   * Whether this candidate leads now: its run is leading, the last record it saw names it, and its
+   * term's validity deadline (the start of its last successful renewal + renewDeadline) has not
+   * passed. The deadline is computed at each call, so a process woken from a pause sees
+   * {@code false} at once, before any of the elector's timers ran.
+   */
   public boolean isLeader() {
-    return state == State.LEADING && observed.isHeldBy(identity);
+    LeaderContext term = leaderContext;
+    return state == State.LEADING && term != null && term.isLeading() && observed.isHeldBy(identity);
   }
 
   /** The holder of the last record observed, {@code ""} when none was observed or it was released. */
@@ -229,7 +291,9 @@ public final class LeaderElector {
    * @return the problem, or empty when healthy
    */
   public Optional<String> check(Duration maxTolerableExpiredLease) {
-    if (!isLeader()) {
+    // The elector's belief, not isLeader(): a stuck elector's term has long passed its deadline, and
+    // the watchdog exists to report exactly that belief.
+    if (state != State.LEADING || !observed.isHeldBy(identity)) {
       return Optional.empty();
     }
     long sinceRenewal = runtime.nanoTime() - observed.observedNanos();
@@ -258,6 +322,12 @@ public final class LeaderElector {
     if (g != generation || (state != State.ACQUIRING && state != State.LEADING)) {
       return;
     }
+    if (state == State.LEADING && termExpired()) {
+      // Timers that fell due during a pause run in time order: the overdue attempt comes before the
+      // deadline timer, and must not renew a term that has already ended.
+      loseToDeadline();
+      return;
+    }
     long startNanos = runtime.nanoTime();
     if (!lockCallBusy.compareAndSet(false, true)) {
       LOG.warn("{}: previous call to lock {} has not returned yet; skipping this attempt", identity, lock.describe());
@@ -267,7 +337,7 @@ public final class LeaderElector {
     boolean wantWatch = watch == null && !watchStarting && lock instanceof WatchableResourceLock;
     watchStarting |= wantWatch;
     AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed,
-        state == State.LEADING);
+        state == State.LEADING, lockStateTrusted, ownTerms);
     Duration timeout = state == State.LEADING
         ? Duration.ofNanos(Math.max(1_000_000, lastRenewStartNanos + renewDeadlineNanos - startNanos))
         : config.renewDeadline();
@@ -282,11 +352,15 @@ public final class LeaderElector {
       }
     }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
       if (g != generation) {
+        // Dropped: whatever the call read may have moved the lock's cached version.
+        lockStateTrusted = false;
         return;
       }
       if (error != null) {
+        lockStateTrusted = false;
         LOG.warn("{}: attempt on lock {} failed: {}", identity, lock.describe(), error.toString());
       } else {
+        lockStateTrusted = true;
         adopt(outcome.observation());
         if (!outcome.succeeded()) {
           LOG.debug("{}: failed to acquire or renew lease {}: {}", identity, lock.describe(), outcome.failure());
@@ -302,15 +376,38 @@ public final class LeaderElector {
   private void afterAttempt(int g, long startNanos, boolean succeeded, Outcome outcome) {
     long now = runtime.nanoTime();
     if (state == State.ACQUIRING) {
+      if (outcome != null && outcome.foreign() == Foreign.CHANGED && ++foreignChanges >= 2) {
+        runFailure = new IdentityConflictException(identity, lock.describe(),
+            "the record under this identity was rewritten while this candidate, not leading, waited");
+        LOG.error("{}: {}", identity, runFailure.getMessage());
+        endRun();
+        return;
+      }
+      if (outcome != null && outcome.foreign() == Foreign.CHANGED) {
+        LOG.warn("{}: the record of {} names this candidate but was not written by this run: a crashed earlier run "
+            + "of {} (taken over once its lease expires) or another process with the same identity", identity,
+            lock.describe(), identity);
+      }
       if (succeeded) {
         becomeLeader(g, startNanos, outcome);
       } else {
         scheduleAttempt(g, nextAcquireDelay(outcome, now));
       }
     } else if (state == State.LEADING) {
+      if (termExpired()) {
+        loseToDeadline();
+        return;
+      }
       if (succeeded) {
         lastRenewStartNanos = startNanos;
+        leaderContext.extendDeadline(startNanos + renewDeadlineNanos);
         scheduleDeadline(g);
+      } else if (outcome != null && outcome.foreign() != Foreign.NO) {
+        runFailure = new IdentityConflictException(identity, lock.describe(),
+            "the leader's renewal found the record rewritten by another process under the same identity");
+        LOG.error("{}: {}; leadership is lost", identity, runFailure.getMessage());
+        stopLeading(false, "another process uses this identity");
+        return;
       } else if (outcome != null && !observed.record().holderIdentity().isEmpty() && !observed.isHeldBy(identity)) {
         // The store names another holder: leadership is already gone, waiting for renewDeadline
         // (as client-go does) would only let this candidate's work overlap the new leader's.
@@ -342,7 +439,8 @@ public final class LeaderElector {
     long token = outcome.revision().isPresent()
         ? outcome.revision().getAsLong()
         : outcome.observation().record().leaderTransitions();
-    LeaderContext context = new LeaderContext(identity, lock.describe(), token);
+    LeaderContext context = new LeaderContext(identity, lock.describe(), token, runtime::nanoTime,
+        startNanos + renewDeadlineNanos);
     leaderContext = context;
     leaderWork = CompletableFuture.runAsync(() -> {
       try {
@@ -361,13 +459,21 @@ public final class LeaderElector {
     }
     long delay = lastRenewStartNanos + renewDeadlineNanos - runtime.nanoTime();
     deadlineTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delay)), () -> events.execute(() -> {
-      if (g == generation && state == State.LEADING
-          && runtime.nanoTime() - lastRenewStartNanos >= renewDeadlineNanos) {
-        LOG.warn("{}: failed to renew lease {} within renewDeadline {}; leadership is lost", identity,
-            lock.describe(), config.renewDeadline());
-        stopLeading(config.releaseOnCancel(), "renew deadline passed");
+      if (g == generation && state == State.LEADING && termExpired()) {
+        loseToDeadline();
       }
     }));
+  }
+
+  /** Whether the term's validity deadline (last successful renewal's start + renewDeadline) has passed. */
+  private boolean termExpired() {
+    return runtime.nanoTime() - lastRenewStartNanos >= renewDeadlineNanos;
+  }
+
+  private void loseToDeadline() {
+    LOG.warn("{}: failed to renew lease {} within renewDeadline {}; leadership is lost", identity,
+        lock.describe(), config.renewDeadline());
+    stopLeading(config.releaseOnCancel(), "renew deadline passed");
   }
 
   private void stopLeading(boolean release, String why) {
@@ -403,7 +509,11 @@ public final class LeaderElector {
 
   private static final int MAX_RELEASE_ATTEMPTS = 5;
 
-  /** client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept; retried on conflict. */
+  /**
+   * client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept.
+   * One {@link ReleaseAttempt} reads, checks that the record is still this elector's term and writes,
+   * so nothing an earlier (perhaps abandoned) call did can make it overwrite another holder's record.
+   */
   private void release(int g, int attemptNo) {
     if (!observed.isHeldBy(identity) || attemptNo >= MAX_RELEASE_ATTEMPTS) {
       finishRun();
@@ -414,42 +524,49 @@ public final class LeaderElector {
       runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(g, attemptNo + 1)));
       return;
     }
-    Instant now = runtime.now();
-    LeaderElectionRecord released = LeaderElectionRecord.of("", 1, now, now, observed.record().leaderTransitions());
-    runtime.<Boolean>callLock(() -> {
+    ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
+    runtime.<ReleaseAttempt.Result>callLock(() -> {
       try {
-        try {
-          lock.update(released);
-          return Boolean.TRUE;
-        } catch (UpdateConflictException conflict) {
-          // Someone wrote since: release only if the record still names us (re-read for the new version).
-          return !lock.get().record().holderIdentity().equals(identity);
-        }
+        return attempt.call();
       } finally {
         lockCallBusy.set(false);
       }
-    }, config.renewDeadline()).whenComplete((done, error) -> events.execute(() -> {
-      if (error == null && done) {
-        observed = observed.withRecord(released, runtime.nanoTime());
-        LOG.info("{}: released lease {}", identity, lock.describe());
-        maybeReportTransition();
-        finishRun();
-      } else if (error == null) {
-        release(g, attemptNo + 1);
-      } else {
-        LOG.warn("{}: failed to release lock {}: {}", identity, lock.describe(), describe(error));
-        if (error instanceof LockException || error.getCause() instanceof UpdateConflictException) {
-          release(g, attemptNo + 1);
-        } else {
+    }, config.renewDeadline()).whenComplete((result, error) -> events.execute(() -> {
+      if (error != null) {
+        lockStateTrusted = false;
+        Throwable cause = unwrap(error);
+        LOG.warn("{}: failed to release lock {}: {}", identity, lock.describe(), cause.toString());
+        if (cause instanceof TimeoutException) {
           finishRun();
+        } else {
+          runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(g, attemptNo + 1)));
         }
+        return;
       }
+      lockStateTrusted = true;
+      long now = runtime.nanoTime();
+      if (result instanceof ReleaseAttempt.Released released) {
+        observed = observed.withRecord(released.record(), now);
+        LOG.info("{}: released lease {}", identity, lock.describe());
+      } else if (result instanceof ReleaseAttempt.NotOurs notOurs) {
+        ObservedRecord current = notOurs.current();
+        if (!Arrays.equals(current.raw(), observed.raw())) {
+          adopt(new Observation(current.record(), current.raw(), now));
+        }
+        LOG.info("{}: not releasing lease {}: the record is no longer this candidate's term (holder \"{}\")",
+            identity, lock.describe(), current.record().holderIdentity());
+      } else if (result instanceof ReleaseAttempt.GaveUp gaveUp) {
+        LOG.warn("{}: did not release lease {}: {}", identity, lock.describe(), gaveUp.why());
+      } else {
+        LOG.info("{}: not releasing lease {}: there is no record", identity, lock.describe());
+      }
+      maybeReportTransition();
+      finishRun();
     }));
   }
 
-  private static String describe(Throwable t) {
-    Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    return cause.toString();
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
   /** Ends a run that was not leading (or whose leadership was already wound down). */
@@ -475,11 +592,17 @@ public final class LeaderElector {
     leaderContext = null;
     leaderWork = null;
     CompletableFuture<Void> run;
+    RuntimeException failure = runFailure;
+    runFailure = null;
     synchronized (this) {
       state = State.STOPPED;
       run = runFuture;
     }
-    run.complete(null);
+    if (failure != null) {
+      run.completeExceptionally(failure);
+    } else {
+      run.complete(null);
+    }
   }
 
   private void cancelTimers() {
