@@ -82,7 +82,7 @@ public final class Candidates implements AutoCloseable {
         .callbacks(new LeaderCallbacks() {
           @Override
           public void onStartedLeading(LeaderContext context) {
-            history.started(identity, context.fencingToken());
+            history.started(identity, context);
           }
 
           @Override

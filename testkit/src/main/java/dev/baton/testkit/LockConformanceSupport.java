@@ -256,7 +256,7 @@ public abstract class LockConformanceSupport {
     return new LeaderCallbacks() {
       @Override
       public void onStartedLeading(LeaderContext context) {
-        history.started(identity, context.fencingToken());
+        history.started(identity, context);
         work.accept(context);
       }
 

@@ -195,6 +195,133 @@ public abstract class ResourceLockConformanceKit extends LockContractGroups {
     }
   }
 
+  /** A leader process frozen and woken again (SIGSTOP, a long GC pause, a VM migration). */
+  @Nested
+  @DisplayName("Elector: pauses")
+  public class Pauses {
+
+    @Test
+    @DisplayName("A leader frozen past its lease with a lock call in flight wakes to another leader: it does not act, "
+        + "writes nothing over the new leader's record, and the new leader keeps its term")
+    void frozenLeaderWakesToAnotherLeader() throws Exception {
+      ElectorTimings t = electorTimings();
+      LeadershipHistory history = new LeadershipHistory(time);
+      String name = uniqueName();
+      PausableElectionRuntime frozen = new PausableElectionRuntime(time.runtime());
+      List<String> reportedByFrozen = new CopyOnWriteArrayList<>();
+      List<LeaderContext> frozenTerms = new CopyOnWriteArrayList<>();
+      KitCandidate a = candidate(name, "candidate-0",
+          actingCallbacks(history, "candidate-0", frozen, t, frozenTerms, reportedByFrozen),
+          b -> b.releaseOnCancel(true).runtime(frozen));
+      a.elector().start();
+      awaitNewTerm(history, 1, firstTermBound(t), List.of(a));
+      List<KitCandidate> all = new ArrayList<>(List.of(a));
+      for (int i = 1; i < CANDIDATES; i++) {
+        String identity = "candidate-" + i;
+        KitCandidate c = candidate(name, identity,
+            actingCallbacks(history, identity, time.runtime(), t, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()),
+            b -> b.releaseOnCancel(true));
+        c.elector().start();
+        all.add(c);
+      }
+      time.pass(t.retryPeriod().multipliedBy(3));
+      assertEquals(1, history.termCount(), "the first leader lost its term before the pause: " + history);
+
+      frozen.pauseAtNextLockCall();
+      assertTrue(time.awaitUntil(frozen::isPaused, t.acquireAttemptBound()).isPresent(),
+          "the leader made no lock call within " + t.acquireAttemptBound());
+      reportedByFrozen.clear();
+      KitCandidate second = awaitNewTerm(history, 2, t.failoverBound().plus(t.renewDeadline()), all);
+      LeaderElectionRecord taken = lock(name, "observer").get().record();
+      assertEquals(second.identity(), taken.holderIdentity());
+      time.pass(t.retryPeriod().multipliedBy(2));
+
+      LeaderContext stale = frozenTerms.get(0);
+      assertFalse(stale.isLeading(), "the frozen leader's term must be over by its deadline, before it runs again");
+      assertFalse(a.elector().isLeader(), "the frozen leader must not believe it leads once its deadline passed");
+      frozen.resume();
+      assertFalse(stale.isLeading(), "the woken leader's first check must say its term is over");
+      time.awaitUntil(() -> a.elector().state() == LeaderElector.State.STOPPED, t.leaseDuration().plus(t.margin()));
+      time.pass(t.acquireAttemptBound().plus(t.retryPeriod()));
+
+      LeaderElectionRecord after = lock(name, "observer").get().record();
+      assertEquals(second.identity(), after.holderIdentity(),
+          "the woken leader's release (or a takeover it made possible) replaced the new leader's record: " + after);
+      assertEquals(taken.leaderTransitions(), after.leaderTransitions(), "leaderTransitions changed: " + taken + " then " + after);
+      assertEquals(2, history.termCount(), "the new leader lost its term after the old one woke: " + history);
+      assertTrue(second.elector().isLeader(), second.identity() + " no longer leads");
+      assertFalse(reportedByFrozen.contains(""), "the woken leader reported a release it never made: " + reportedByFrozen);
+      history.assertNoOverlap();
+      history.assertNoLateActs();
+      history.assertFencingTokensIncrease();
+      assertTrue(history.actCount() > 0, "no leader acted");
+    }
+
+    @Test
+    @DisplayName("A leader frozen for less than renewDeadline keeps its term when it wakes")
+    void shortPauseKeepsTerm() {
+      ElectorTimings t = electorTimings();
+      LeadershipHistory history = new LeadershipHistory(time);
+      String name = uniqueName();
+      PausableElectionRuntime frozen = new PausableElectionRuntime(time.runtime());
+      KitCandidate a = candidate(name, "candidate-0",
+          actingCallbacks(history, "candidate-0", frozen, t, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()),
+          b -> b.releaseOnCancel(true).runtime(frozen));
+      a.elector().start();
+      awaitNewTerm(history, 1, firstTermBound(t), List.of(a));
+      KitCandidate b = candidate(name, "candidate-1",
+          actingCallbacks(history, "candidate-1", time.runtime(), t, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>()),
+          x -> x.releaseOnCancel(true));
+      b.elector().start();
+      time.pass(t.retryPeriod().multipliedBy(2));
+      long actsBefore = history.actCount();
+      frozen.pause();
+      time.pass(t.renewDeadline().minus(t.retryPeriod()).dividedBy(2));
+      frozen.resume();
+      time.pass(t.leaseDuration().plus(t.retryPeriod().multipliedBy(3)));
+      assertEquals(1, history.termCount(), "a pause shorter than renewDeadline cost the term: " + history);
+      assertTrue(a.elector().isLeader(), "the leader no longer leads after a short pause");
+      assertTrue(history.actCount() > actsBefore, "the leader did not act again after waking");
+      history.assertNoOverlap();
+      history.assertNoLateActs();
+    }
+  }
+
+  /**
+   * Callbacks whose leader acts every quarter retry period on {@code runtime}, each action after a
+   * check of {@link LeaderContext#isLeading()}, noted in {@code history}.
+   */
+  private static dev.baton.leaderelection.LeaderCallbacks actingCallbacks(LeadershipHistory history, String identity,
+      dev.baton.leaderelection.ElectionRuntime runtime, ElectorTimings t, List<LeaderContext> terms,
+      List<String> reportedLeaders) {
+    return new dev.baton.leaderelection.LeaderCallbacks() {
+      @Override
+      public void onStartedLeading(LeaderContext context) {
+        terms.add(context);
+        history.started(identity, context);
+        tick(context);
+      }
+
+      private void tick(LeaderContext context) {
+        if (!context.isLeading()) {
+          return;
+        }
+        history.acted(identity, context.fencingToken());
+        runtime.schedule(t.retryPeriod().dividedBy(4), () -> tick(context));
+      }
+
+      @Override
+      public void onStoppedLeading() {
+        history.stopped(identity);
+      }
+
+      @Override
+      public void onNewLeader(String leader) {
+        reportedLeaders.add(leader);
+      }
+    };
+  }
+
   /** Leaders come and go at random; the work must never overlap. */
   @Nested
   @DisplayName("Elector: fuzz")
@@ -217,7 +344,7 @@ public abstract class ResourceLockConformanceKit extends LockContractGroups {
         all.add(candidate(name, identity, new dev.baton.leaderelection.LeaderCallbacks() {
           @Override
           public void onStartedLeading(LeaderContext context) {
-            history.started(identity, context.fencingToken());
+            history.started(identity, context);
             tick(context);
           }
 
@@ -232,6 +359,7 @@ public abstract class ResourceLockConformanceKit extends LockContractGroups {
               long seen = counter[0];
               counter[0] = seen + 1;
               increments.incrementAndGet();
+              history.acted(identity, context.fencingToken());
             }
             time.runtime().schedule(t.retryPeriod().dividedBy(4), () -> tick(context));
           }
@@ -270,6 +398,7 @@ public abstract class ResourceLockConformanceKit extends LockContractGroups {
         assertEquals(increments.get(), counter[0], "the counter lost increments: two leaders worked at once");
       }
       history.assertNoOverlap();
+      history.assertNoLateActs();
       history.assertFencingTokensIncrease();
     }
   }
