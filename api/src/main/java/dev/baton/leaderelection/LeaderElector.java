@@ -153,6 +153,15 @@ public final class LeaderElector {
   }
 
   /**
+   * How long after a foreign leader's renewDeadline this candidate takes over at the earliest:
+   * leaseDuration - renewDeadline, less 1 s when polling (whole-second record times).
+   */
+  static Duration foreignMargin(LeaderElectionConfig config, boolean watching) {
+    return config.leaseDuration().minus(config.renewDeadline())
+        .minus(watching ? Duration.ZERO : LeaderElectionConfig.MIN_LEASE_MARGIN);
+  }
+
+  /**
    * A client-go or fabric8 leader on the same lock leads until renewDeadline after the start of its
    * last retry round, which may begin up to retryPeriod after its last renewal; a polling follower
    * may also date that renewal up to 1 s early (record times have whole seconds). Baton-only fleets
@@ -161,8 +170,7 @@ public final class LeaderElector {
    */
   private void warnAboutForeignMargin() {
     boolean watching = lock instanceof WatchableResourceLock;
-    Duration margin = config.leaseDuration().minus(config.renewDeadline())
-        .minus(watching ? Duration.ZERO : LeaderElectionConfig.MIN_LEASE_MARGIN);
+    Duration margin = foreignMargin(config, watching);
     if (margin.compareTo(config.retryPeriod()) < 0
         && WARNED_MARGINS.add(List.of(config.leaseDuration(), config.renewDeadline(), config.retryPeriod(), watching))) {
       LOG.warn("{}: leaseDuration {} - renewDeadline {}{} leaves {}, less than one retryPeriod ({}): next to client-go "

@@ -474,6 +474,135 @@ class LeaderElectorTest {
   }
 
   @Nested
+  @DisplayName("pauses and identities")
+  class PausesAndIdentities {
+
+    @Test
+    @DisplayName("The term's validity is computed: isLeading() turns false exactly at the last renewal's start + renewDeadline, with every timer frozen")
+    void validityIsComputed() {
+      FreezableRuntime frozen = new FreezableRuntime(world.runtime);
+      Candidate a = world.candidate("a", b -> b.runtime(frozen));
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      world.runtime.advance(Duration.ofSeconds(5));   // renewals started at 2 s and 4 s
+      LeaderContext term = a.terms.get(0);
+      assertEquals(RENEW.minusSeconds(1), term.validFor(), "valid for renewDeadline after the renewal that began at 4 s");
+      frozen.frozen = true;   // as a process under SIGSTOP: no timer of the elector runs any more
+      world.runtime.advance(Duration.ofSeconds(9).minusNanos(1));
+      assertTrue(term.isLeading());
+      assertTrue(a.elector.isLeader());
+      assertEquals(Duration.ofNanos(1), term.validFor());
+      world.runtime.advance(Duration.ofNanos(1));
+      assertFalse(term.isLeading(), "at 4 s + renewDeadline the term is over, whether or not a timer ran");
+      assertFalse(a.elector.isLeader());
+      assertEquals(Duration.ZERO, term.validFor());
+      assertThrows(IllegalStateException.class, term::checkLeading);
+      assertEquals(LeaderElector.State.LEADING, a.elector.state(), "no timer ran: the run itself has not noticed yet");
+      assertEquals(4_000_000_000L + RENEW.toNanos(), term.deadlineNanos());
+    }
+
+    @Test
+    @DisplayName("Woken past its deadline, a leader runs its overdue attempt after the deadline: it stops at once, calls no lock and releases nothing of another's")
+    void overdueAttemptStops() throws Exception {
+      dev.baton.testkit.PausableElectionRuntime pausable = new dev.baton.testkit.PausableElectionRuntime(world.runtime);
+      Candidate a = world.candidate("a", b -> b.runtime(pausable).releaseOnCancel(true));
+      Candidate b = world.candidate("b", x -> x.releaseOnCancel(true));
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(3));
+      pausable.pause();
+      assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(30)), "b never took over");
+      LeaderElectionRecord taken = world.storedRecord();
+      long updates = a.lock.updateCount();
+      long gets = a.lock.getCount();
+      pausable.resume();
+      assertTrue(world.advanceUntil(() -> a.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(5)));
+      assertEquals(updates, a.lock.updateCount(), "the woken leader wrote");
+      assertEquals(gets + 1, a.lock.getCount(), "the woken leader's only call must be the release's own read");
+      assertEquals(taken, world.storedRecord(), "the woken leader changed b's record");
+      assertTrue(b.elector.isLeader());
+      assertFalse(a.newLeaders.subList(1, a.newLeaders.size()).contains(""), "a reported a release: " + a.newLeaders);
+    }
+
+    @Test
+    @DisplayName("Two live processes with one identity: the second never leads, and its run ends with IdentityConflictException")
+    void duplicateIdentityFollower() {
+      Candidate first = world.candidate("a");
+      first.elector.start();
+      assertTrue(world.advanceUntil(first.elector::isLeader, Duration.ofSeconds(1)));
+      Candidate twin = world.candidate("a");
+      CompletableFuture<Void> twinRun = twin.elector.start();
+      assertTrue(world.advanceUntil(twinRun::isDone, LEASE.multipliedBy(2)), "the twin's run did not end");
+      CompletableFuture<Void> failed = twinRun;
+      IdentityConflictException e = assertThrows(IdentityConflictException.class, () -> {
+        try {
+          failed.join();
+        } catch (java.util.concurrent.CompletionException ce) {
+          throw ce.getCause();
+        }
+      });
+      assertEquals("a", e.identity());
+      assertTrue(e.getMessage().contains("distinct identity"), e.getMessage());
+      assertEquals(0, twin.started(), "the twin led");
+      assertTrue(first.elector.isLeader(), "the first process lost its term to the twin");
+      assertEquals(1, first.started());
+    }
+
+    @Test
+    @DisplayName("A leader that finds its record rewritten under its identity by another process stops without releasing, and its run fails")
+    void duplicateIdentityLeader() throws Exception {
+      Candidate a = world.candidate("a", b -> b.releaseOnCancel(true));
+      CompletableFuture<Void> run = a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      world.runtime.advance(Duration.ofSeconds(3));
+      ResourceLock twin = world.rawLock("a");
+      LeaderElectionRecord current = twin.get().record();
+      LeaderElectionRecord twinTerm = LeaderElectionRecord.of("a", 15, at(world.elapsed()), at(world.elapsed()),
+          current.leaderTransitions() + 1);
+      twin.update(twinTerm);
+      assertTrue(world.advanceUntil(run::isDone, RETRY.multipliedBy(2)), "the leader did not notice at its next renewal");
+      assertTrue(run.isCompletedExceptionally());
+      assertEquals(twinTerm, world.storedRecord(), "the leader released or overwrote the other process's record");
+      assertFalse(a.terms.get(0).isLeading());
+    }
+
+    @Test
+    @DisplayName("A restart of the same identity after a crash takes over once the crashed run's lease expires")
+    void restartAfterCrash() throws Exception {
+      Candidate crashed = world.candidate("a");
+      crashed.elector.start();
+      assertTrue(world.advanceUntil(crashed.elector::isLeader, Duration.ofSeconds(1)));
+      world.runtime.advance(Duration.ofSeconds(3));
+      crashed.elector.cancel();   // no release: as a crash, the record still names a
+      assertTrue(world.advanceUntil(() -> crashed.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(1)));
+      int transitions = world.storedRecord().leaderTransitions();
+      Duration crashAt = world.elapsed();
+      Candidate restarted = world.candidate("a");
+      CompletableFuture<Void> run = restarted.elector.start();
+      assertTrue(world.advanceUntil(restarted.elector::isLeader, LEASE.plus(MAX_ACQUIRE_WAIT).plusSeconds(1)));
+      Duration took = world.elapsed().minus(crashAt);
+      assertTrue(took.compareTo(LEASE.minus(RETRY)) >= 0, "the restart took the crashed run's record after " + took);
+      assertEquals(transitions + 1, world.storedRecord().leaderTransitions());
+      assertFalse(run.isDone());
+    }
+
+    @Test
+    @DisplayName("The margin next to foreign electors: warned about when leaseDuration - renewDeadline (- 1 s when polling) is below retryPeriod")
+    void foreignMargin() {
+      Candidate a = world.candidate("a");
+      LeaderElectionConfig defaults = a.elector.config();
+      assertEquals(Duration.ofSeconds(4), LeaderElector.foreignMargin(defaults, false));
+      assertEquals(Duration.ofSeconds(5), LeaderElector.foreignMargin(defaults, true));
+      LeaderElectionConfig tight = LeaderElectionConfig.builder().lock(a.lock).callbacks(a)
+          .leaseDuration(Duration.ofSeconds(2)).renewDeadline(Duration.ofSeconds(1)).retryPeriod(Duration.ofMillis(200))
+          .runtime(world.runtime).build();
+      assertEquals(Duration.ZERO, LeaderElector.foreignMargin(tight, false));
+      assertTrue(LeaderElector.foreignMargin(tight, false).compareTo(tight.retryPeriod()) < 0);
+    }
+  }
+
+  @Nested
   @DisplayName("configuration")
   class Configuration {
 
