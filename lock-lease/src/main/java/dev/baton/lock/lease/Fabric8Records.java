@@ -33,7 +33,9 @@ final class Fabric8Records {
       }
       JsonNode holder = root.get("holderIdentity");
       JsonNode duration = root.get("leaseDuration");
-      if (holder == null || !(holder.isString() || holder.isNull()) || duration == null || !duration.isString()) {
+      // fabric8's release drops the null holder (its patch omits nulls): a present leaseDuration
+      // without a holder is a released record, not a corrupt one.
+      if ((holder != null && !(holder.isString() || holder.isNull())) || duration == null || !duration.isString()) {
         return Optional.empty();
       }
       Duration lease = Duration.parse(duration.asString());
@@ -42,7 +44,13 @@ final class Fabric8Records {
       if (lease.isNegative() || lease.getSeconds() > Integer.MAX_VALUE || leaderTransitions < 0) {
         return Optional.empty();
       }
-      return Optional.of(new LeaderElectionRecord(holder.isNull() ? "" : holder.asString(), (int) lease.getSeconds(),
+      // Whole seconds, rounded up: a follower that rounds a 2.5 s lease down to 2 s takes over before
+      // fabric8's leader has stopped.
+      long seconds = lease.getSeconds() + (lease.getNano() > 0 ? 1 : 0);
+      if (seconds > Integer.MAX_VALUE) {
+        return Optional.empty();
+      }
+      return Optional.of(new LeaderElectionRecord(holder == null || holder.isNull() ? "" : holder.asString(), (int) seconds,
           time(root.get("acquireTime")), time(root.get("renewTime")), leaderTransitions, "", ""));
     } catch (RuntimeException e) {
       return Optional.empty();
