@@ -384,17 +384,8 @@ public final class LeaderElector {
   private void afterAttempt(int g, long startNanos, boolean succeeded, Outcome outcome) {
     long now = runtime.nanoTime();
     if (state == State.ACQUIRING) {
-      if (outcome != null && outcome.foreign() == Foreign.CHANGED && ++foreignChanges >= 2) {
-        runFailure = new IdentityConflictException(identity, lock.describe(),
-            "the record under this identity was rewritten while this candidate, not leading, waited");
-        LOG.error("{}: {}", identity, runFailure.getMessage());
-        endRun();
+      if (outcome != null && outcome.foreign() == Foreign.CHANGED && foreignChangeEndsRun()) {
         return;
-      }
-      if (outcome != null && outcome.foreign() == Foreign.CHANGED) {
-        LOG.warn("{}: the record of {} names this candidate but was not written by this run: a crashed earlier run "
-            + "of {} (taken over once its lease expires) or another process with the same identity", identity,
-            lock.describe(), identity);
       }
       if (succeeded) {
         becomeLeader(g, startNanos, outcome);
@@ -426,6 +417,27 @@ public final class LeaderElector {
       }
       scheduleAttempt(g, startNanos + retryPeriodNanos - now);
     }
+  }
+
+  /**
+   * Notes a change of the record under this identity that this elector did not write. The first may
+   * be a crashed earlier run's last write; a second proves another live process with this identity,
+   * and ends the run with an {@link IdentityConflictException}.
+   *
+   * @return whether the run ended
+   */
+  private boolean foreignChangeEndsRun() {
+    if (++foreignChanges >= 2) {
+      runFailure = new IdentityConflictException(identity, lock.describe(),
+          "the record under this identity was rewritten while this candidate, not leading, waited");
+      LOG.error("{}: {}", identity, runFailure.getMessage());
+      endRun();
+      return true;
+    }
+    LOG.warn("{}: the record of {} names this candidate but was not written by this run: a crashed earlier run "
+        + "of {} (taken over once its lease expires) or another process with the same identity", identity,
+        lock.describe(), identity);
+    return false;
   }
 
   /** client-go polls with jitter; with a watch, a follower waits exactly until the lease it saw expires. */
@@ -701,6 +713,10 @@ public final class LeaderElector {
     }
     adopt(new Observation(record.record(), record.raw(), runtime.nanoTime()));
     maybeReportTransition();
+    if (record.record().holderIdentity().equals(identity) && !ownTerms.contains(record.record())
+        && foreignChangeEndsRun()) {
+      return;
+    }
     if (record.record().holderIdentity().isEmpty()) {
       scheduleAttempt(g, 0);
     } else if (!lockCallBusy.get()) {

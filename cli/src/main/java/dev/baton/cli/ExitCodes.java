@@ -12,6 +12,8 @@ public final class ExitCodes {
   public static final int LEADERSHIP_LOST = 3;
   /** {@code status}: the lock has no record yet. */
   public static final int NO_RECORD = 4;
+  /** {@code run}: another process uses this identity on the same lock, so this one stopped. */
+  public static final int IDENTITY_CONFLICT = 5;
 
   private ExitCodes() {
   }

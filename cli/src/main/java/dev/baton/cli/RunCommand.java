@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.leaderelection.IdentityConflictException;
 import dev.baton.leaderelection.LeaderCallbacks;
 import dev.baton.leaderelection.LeaderContext;
 import dev.baton.leaderelection.LeaderElectionConfig;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +30,8 @@ import sun.misc.SignalHandler;
     description = {"Joins the election and runs COMMAND while this process leads.",
         "COMMAND starts when leadership is won and is stopped (TERM, then KILL after the grace period) when it is lost;",
         "when COMMAND exits, or on Ctrl-C / SIGTERM, the lock is released. Exit status: COMMAND's own when it exited,",
-        "0 after Ctrl-C or SIGTERM, 3 when leadership was lost, 1 when the lock cannot be set up, 2 for usage errors."})
+        "0 after Ctrl-C or SIGTERM, 3 when leadership was lost, 5 when another process uses the same --identity,",
+        "1 when the lock cannot be set up, 2 for usage errors."})
 final class RunCommand implements Callable<Integer> {
 
   @Mixin
@@ -81,7 +84,8 @@ final class RunCommand implements Callable<Integer> {
       }
       SignalHandler previousInt = Signal.handle(new Signal("INT"), s -> outcome.complete(ExitCodes.OK));
       SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> outcome.complete(ExitCodes.OK));
-      elector.start();
+      CompletableFuture<Void> run = elector.start();
+      run.whenComplete((v, e) -> outcome.complete(ExitCodes.LEADERSHIP_LOST));
       int code;
       try {
         code = outcome.join();
@@ -89,13 +93,24 @@ final class RunCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), previousInt);
         Signal.handle(new Signal("TERM"), previousTerm);
       }
-      if (code != ExitCodes.LEADERSHIP_LOST) {
-        elector.stepDown().get(leaseDuration.multipliedBy(2).plus(gracePeriod).toMillis(), TimeUnit.MILLISECONDS);
-      } else {
-        elector.cancel().get(leaseDuration.multipliedBy(2).plus(gracePeriod).toMillis(), TimeUnit.MILLISECONDS);
-      }
-      if (server != null) {
-        server.close();
+      try {
+        long limit = leaseDuration.multipliedBy(2).plus(gracePeriod).toMillis();
+        if (code != ExitCodes.LEADERSHIP_LOST) {
+          elector.stepDown().get(limit, TimeUnit.MILLISECONDS);
+        } else {
+          elector.cancel().get(limit, TimeUnit.MILLISECONDS);
+        }
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IdentityConflictException conflict) {
+          System.err.println("baton: " + conflict.getMessage());
+          code = ExitCodes.IDENTITY_CONFLICT;
+        } else {
+          throw e;
+        }
+      } finally {
+        if (server != null) {
+          server.close();
+        }
       }
       return code;
     } finally {

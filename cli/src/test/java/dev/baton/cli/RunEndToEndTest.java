@@ -1,6 +1,7 @@
 package dev.baton.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.testkit.fixture.Await;
@@ -57,10 +58,15 @@ class RunEndToEndTest {
 
   /** Starts {@code baton run} in its own session, so its whole process group can be killed like a crashed pod. */
   private Process baton(String identity, String endpoints, Path file, Path log) throws IOException {
+    return baton(identity, endpoints, file, log, "2s", "1s", "200ms");
+  }
+
+  private Process baton(String identity, String endpoints, Path file, Path log, String lease, String renew, String retry)
+      throws IOException {
     List<String> command = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main", "run", "--http", "127.0.0.1:0",
         "--lock", "etcd", "--namespace", "e2e", "--name", "writer", "--identity", identity,
-        "--etcd-endpoints", endpoints, "--lease-duration", "2s", "--renew-deadline", "1s", "--retry-period", "200ms",
+        "--etcd-endpoints", endpoints, "--lease-duration", lease, "--renew-deadline", renew, "--retry-period", retry,
         "--grace-period", "2s", "--",
         "sh", "-c", "while true; do echo \"$BATON_IDENTITY $(date +%s%N)\" >> " + file + "; sleep 0.05; done"));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -133,6 +139,25 @@ class RunEndToEndTest {
     long quietUntil = System.nanoTime() + Duration.ofMillis(300).toNanos();
     Await.until(() -> System.nanoTime() - quietUntil > 0, Duration.ofSeconds(2), "a quiet period");
     assertEquals(writes.size(), lines(file).size(), "beta's command must have stopped with it");
+  }
+
+  @Test
+  @DisplayName("Two baton run with one --identity on one lock: the second never runs its command and exits 5 naming the identity")
+  void duplicateIdentity(@TempDir Path dir) throws Exception {
+    String endpoints = startEtcd(dir);
+    Path firstFile = dir.resolve("first.txt");
+    Path secondFile = dir.resolve("second.txt");
+    // Client timeouts of 2 s (renewDeadline / 2): a cold JVM's first etcd call can take over 1 s on a busy machine.
+    baton("worker", endpoints, firstFile, dir.resolve("first.log"), "5s", "4s", "300ms");
+    Await.until(() -> wrote(firstFile, "worker"), Duration.ofSeconds(20), "the first never started writing; log: "
+        + log(dir, "first"));
+    Process second = baton("worker", endpoints, secondFile, dir.resolve("second.log"), "5s", "4s", "300ms");
+    assertTrue(second.waitFor(20, TimeUnit.SECONDS), "the second baton run did not exit; log: " + log(dir, "second"));
+    assertEquals(ExitCodes.IDENTITY_CONFLICT, second.exitValue(), log(dir, "second"));
+    assertTrue(log(dir, "second").contains("another process uses the identity 'worker'"), log(dir, "second"));
+    assertFalse(Files.exists(secondFile), "the second ran its command although another process led as 'worker'");
+    long before = count(firstFile, "worker");
+    Await.until(() -> count(firstFile, "worker") >= before + 5, Duration.ofSeconds(10), "the first stopped writing");
   }
 
   private static String log(Path dir, String who) {

@@ -287,6 +287,57 @@ public abstract class ResourceLockConformanceKit extends LockContractGroups {
     }
   }
 
+  /** Candidates that share an identity: a misconfiguration, or a restart after a crash. */
+  @Nested
+  @DisplayName("Elector: identities")
+  public class Identities {
+
+    @Test
+    @DisplayName("A second live candidate with the leader's identity never leads, and its run ends with IdentityConflictException")
+    void duplicateIdentity() {
+      ElectorTimings t = electorTimings();
+      LeadershipHistory history = new LeadershipHistory(time);
+      String name = uniqueName();
+      KitCandidate first = candidate(name, "twin", historyCallbacks(history, "twin", ctx -> { }), b -> { });
+      first.elector().start();
+      awaitNewTerm(history, 1, firstTermBound(t), List.of(first));
+      KitCandidate second = candidate(name, "twin", historyCallbacks(history, "twin-2", ctx -> { }), b -> { });
+      CompletableFuture<Void> run = second.elector().start();
+      Duration limit = t.leaseDuration().plus(t.acquireAttemptBound().multipliedBy(2));
+      assertTrue(time.awaitUntil(run::isDone, limit).isPresent(), "the second run with identity 'twin' did not end within "
+          + limit + ": " + history);
+      assertTrue(run.isCompletedExceptionally(), "the second run ended without a failure");
+      Throwable failure = run.handle((v, e) -> e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e).join();
+      assertTrue(failure instanceof dev.baton.leaderelection.IdentityConflictException,
+          "expected an IdentityConflictException, got " + failure);
+      assertEquals(1, history.termCount(), "the second candidate with the same identity led: " + history);
+      assertTrue(first.elector().isLeader(), "the first candidate lost its term to its twin");
+    }
+
+    @Test
+    @DisplayName("A restart of a crashed leader's identity takes over once the crashed run's lease expires, not before")
+    void restartAfterCrash() throws Exception {
+      ElectorTimings t = electorTimings();
+      LeadershipHistory history = new LeadershipHistory(time);
+      String name = uniqueName();
+      KitCandidate crashed = candidate(name, "phoenix", historyCallbacks(history, "phoenix", ctx -> { }),
+          b -> b.releaseOnCancel(false));
+      crashed.elector().start();
+      awaitNewTerm(history, 1, firstTermBound(t), List.of(crashed));
+      time.pass(t.retryPeriod().multipliedBy(2));
+      long crashNanos = time.nanoTime();
+      awaitDone(crashed.elector().cancel(), "the crash");
+      KitCandidate restarted = candidate(name, "phoenix", historyCallbacks(history, "phoenix", ctx -> { }), b -> { });
+      CompletableFuture<Void> run = restarted.elector().start();
+      awaitNewTerm(history, 2, t.failoverBound(), List.of(restarted));
+      Duration took = Duration.ofNanos(history.lastTerm().orElseThrow().startNanos() - crashNanos);
+      assertTrue(took.compareTo(earliestTakeover(t)) >= 0, "the restart took the crashed run's record after " + took
+          + ", before its lease could have expired");
+      assertFalse(run.isDone(), "the restarted run ended: " + run);
+      history.assertFencingTokensIncrease();
+    }
+  }
+
   /**
    * Callbacks whose leader acts every quarter retry period on {@code runtime}, each action after a
    * check of {@link LeaderContext#isLeading()}, noted in {@code history}.
