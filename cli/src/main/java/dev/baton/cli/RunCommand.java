@@ -120,16 +120,30 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  /** Reads the lock once, so an unreachable store is one clear line instead of endless retries. */
+  /** How long the first read may keep failing transiently: a cold client's first call (connection, TLS, class loading) can outlast one call timeout. */
+  static final Duration PREFLIGHT_PATIENCE = Duration.ofSeconds(10);
+
+  /**
+   * Reads the lock before joining, so an unreachable store is one clear line instead of endless
+   * retries. Transient failures are retried for {@link #PREFLIGHT_PATIENCE}; the last one is reported.
+   */
   private void preflight(ResourceLock resourceLock) {
-    try {
-      resourceLock.get();
-    } catch (RecordNotFoundException fine) {
-      // The first candidate creates it.
-    } catch (TransientLockException e) {
-      throw new CliException(ExitCodes.SETUP, "cannot reach the lock store: " + e.getMessage(), e);
-    } catch (LockException e) {
-      throw new CliException(ExitCodes.SETUP, e.getMessage(), e);
+    long deadline = System.nanoTime() + PREFLIGHT_PATIENCE.toNanos();
+    while (true) {
+      try {
+        resourceLock.get();
+        return;
+      } catch (RecordNotFoundException fine) {
+        return;   // The first candidate creates it.
+      } catch (TransientLockException e) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw new CliException(ExitCodes.SETUP, "cannot reach the lock store within " + PREFLIGHT_PATIENCE.toSeconds()
+              + " s: " + e.getMessage(), e);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      } catch (LockException e) {
+        throw new CliException(ExitCodes.SETUP, e.getMessage(), e);
+      }
     }
   }
 

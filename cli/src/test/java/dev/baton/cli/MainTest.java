@@ -66,7 +66,7 @@ class MainTest {
     String[] r = run("run", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
         "--lease-duration", "2s", "--renew-deadline", "1500ms", "--", "true");
     assertEquals("1", r[0], r[2]);
-    assertTrue(r[2].startsWith("baton: cannot reach the lock store: etcd at http://127.0.0.1:1 did not answer"), r[2]);
+    assertTrue(r[2].startsWith("baton: cannot reach the lock store within 10 s: etcd at http://127.0.0.1:1 did not answer"), r[2]);
     assertEquals(1, r[2].lines().filter(l -> l.startsWith("baton:")).count(), "one line: " + r[2]);
     assertFalse(r[2].contains("\tat "), "no stack trace without --verbose: " + r[2]);
   }
