@@ -51,6 +51,24 @@ class MainTest {
   }
 
   @Test
+  @DisplayName("A misspelt lock type or setting, or a setting of another backend, is one line with a suggestion, exit 1")
+  void didYouMean() {
+    String[] r = run("status", "--lock", "etcdd", "--name", "x");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("baton: Unknown lock type \"etcdd\". Did you mean \"etcd\"?"), r[2]);
+    r = run("status", "--lock", "ETCD", "--name", "x");
+    assertTrue(r[2].startsWith("baton: Unknown lock type \"ETCD\". Did you mean \"etcd\"?"), r[2]);
+    r = run("status", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1", "--setting", "etcd.prefx=/mine");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].startsWith("baton: Unknown setting for lock type 'etcd': 'etcd.prefx' (did you mean 'etcd.prefix'?)"), r[2]);
+    r = run("status", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
+        "--setting", "zookeeper.connect=127.0.0.1:2181");
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("'zookeeper.connect' (it is a setting of lock type 'zookeeper')"), r[2]);
+    assertEquals(1, r[2].lines().filter(l -> l.startsWith("baton:")).count(), "one line: " + r[2]);
+  }
+
+  @Test
   @DisplayName("A composite type whose part is missing names it, exit 1")
   void missingPart() {
     String[] r = run("status", "--lock", "etcd-to-nosuch", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1");

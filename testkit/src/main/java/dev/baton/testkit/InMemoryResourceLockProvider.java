@@ -1,5 +1,7 @@
 package dev.baton.testkit;
 
+import java.util.Set;
+import java.util.Optional;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
@@ -29,6 +31,11 @@ public final class InMemoryResourceLockProvider implements ResourceLockProvider 
   @Override
   public String lockType() {
     return ResourceLocks.INMEMORY;
+  }
+
+  @Override
+  public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+    return Optional.of(Set.of(STORE_SETTING, WATCH_SETTING));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.baton.leaderelection.resourcelock;
 
+import java.util.Optional;
+import java.util.Set;
+
 /**
  * Creates locks of one type; found by {@link ResourceLocks#newLock} through
  * {@link java.util.ServiceLoader}. Stateless: everything a lock needs arrives in the
@@ -32,4 +35,18 @@ public interface ResourceLockProvider {
    * @throws LockException when the store cannot be reached to set the lock up
    */
   ResourceLock create(ResourceLockRequest request) throws LockException;
+
+  /**
+   * The setting keys this provider reads for {@code request}'s lock type. When declared,
+   * {@link ResourceLocks#newLock} rejects every other key of the request's settings with an
+   * {@link IllegalArgumentException} that suggests the closest known key (a typo such as
+   * {@code etcd.prefx}, or a key of another backend, would otherwise be ignored silently). The default
+   * declares nothing, and then no key is checked: every provider should declare its keys.
+   *
+   * @param request the request the keys are for (a composite type's keys depend on its parts)
+   * @return the keys, or empty when the provider does not declare them
+   */
+  default Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+    return Optional.empty();
+  }
 }

@@ -2,6 +2,8 @@ package dev.baton.leaderelection.resourcelock;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.Optional;
 
 /**
  * Everything a {@link ResourceLockProvider} is given to create one lock: the lock type asked for,
@@ -82,7 +84,19 @@ public final class ResourceLockRequest {
    * @throws LockException when the provider cannot set the lock up
    */
   public ResourceLock newLock(String otherLockType) throws LockException {
-    return ResourceLocks.newLock(otherLockType, namespace, name, config, options, classLoader);
+    return ResourceLocks.create(otherLockType, namespace, name, config, options, classLoader, false);
+  }
+
+  /**
+   * The setting keys the provider of another lock type declares for this namespace and name (see
+   * {@link ResourceLockProvider#settingKeys}). A composite provider unites its parts' keys with it.
+   *
+   * @param otherLockType the type of the part
+   * @return the keys, or empty when that provider does not declare them
+   * @throws LockTypeResolutionException when no single provider serves that type
+   */
+  public Optional<Set<String>> settingKeysOf(String otherLockType) {
+    return ResourceLocks.settingKeys(otherLockType, namespace, name, config, options, classLoader);
   }
 
   /**
@@ -97,7 +111,7 @@ public final class ResourceLockRequest {
    * @throws LockException when the provider cannot set the lock up
    */
   public ResourceLock newLock(String otherLockType, ResourceLockOptions otherOptions) throws LockException {
-    return ResourceLocks.newLock(otherLockType, namespace, name, config, otherOptions, classLoader);
+    return ResourceLocks.create(otherLockType, namespace, name, config, otherOptions, classLoader, false);
   }
 
   @Override

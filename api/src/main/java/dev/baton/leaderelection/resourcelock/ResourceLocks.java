@@ -1,6 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
 import dev.baton.leaderelection.resourcelock.internal.BuiltInLockTypes;
+import dev.baton.leaderelection.resourcelock.internal.DidYouMean;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -104,6 +105,12 @@ public final class ResourceLocks {
    */
   public static ResourceLock newLock(String lockType, String namespace, String name,
       ResourceLockConfig config, ResourceLockOptions options, ClassLoader classLoader) throws LockException {
+    return create(lockType, namespace, name, config, options, classLoader, true);
+  }
+
+  /** Creates a lock; {@code checkSettings} is false for the parts of a composite lock, whose whole was checked. */
+  static ResourceLock create(String lockType, String namespace, String name, ResourceLockConfig config,
+      ResourceLockOptions options, ClassLoader classLoader, boolean checkSettings) throws LockException {
     requireText(lockType, "lockType", "a lock type such as \"leases\"");
     requireText(namespace, "namespace", "the namespace of the lock, such as \"default\"");
     requireText(name, "name", "the name of the lock, such as the name of your application");
@@ -112,13 +119,70 @@ public final class ResourceLocks {
     Objects.requireNonNull(classLoader, "classLoader must not be null");
 
     ResourceLockProvider provider = findProvider(lockType, classLoader);
-    ResourceLock lock = provider.create(
-        new ResourceLockRequest(lockType, namespace, name, config, options, classLoader));
+    ResourceLockRequest request = new ResourceLockRequest(lockType, namespace, name, config, options, classLoader);
+    if (checkSettings) {
+      checkSettings(lockType, provider, request, classLoader);
+    }
+    ResourceLock lock = provider.create(request);
     if (lock == null) {
       throw new IllegalStateException("lock provider " + provider.getClass().getName()
           + " returned null for lock type \"" + lockType + "\"; this is a bug in that provider");
     }
     return lock;
+  }
+
+  /** The keys a type's provider declares for a request like the given one. */
+  static Optional<Set<String>> settingKeys(String lockType, String namespace, String name, ResourceLockConfig config,
+      ResourceLockOptions options, ClassLoader classLoader) {
+    ResourceLockProvider provider = findProvider(lockType, classLoader);
+    return provider.settingKeys(new ResourceLockRequest(lockType, namespace, name, config, options, classLoader));
+  }
+
+  /**
+   * Rejects settings the provider does not declare, naming the closest known key, or the other
+   * backend a key belongs to.
+   */
+  private static void checkSettings(String lockType, ResourceLockProvider provider, ResourceLockRequest request,
+      ClassLoader classLoader) {
+    Optional<Set<String>> declared = provider.settingKeys(request);
+    if (declared.isEmpty()) {
+      return;
+    }
+    Set<String> known = declared.get();
+    List<String> problems = new ArrayList<>();
+    for (String key : new TreeSet<>(request.options().settings().keySet())) {
+      if (known.contains(key)) {
+        continue;
+      }
+      Optional<String> suggestion = DidYouMean.closest(key, known);
+      String hint = suggestion.map(k -> "did you mean '" + k + "'?")
+          .or(() -> ownerOf(key, classLoader).map(t -> "it is a setting of lock type '" + t + "'"))
+          .orElse("known settings: " + String.join(", ", new TreeSet<>(known)));
+      problems.add("'" + key + "' (" + hint + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Unknown setting" + (problems.size() > 1 ? "s" : "") + " for lock type '"
+          + lockType + "': " + String.join("; ", problems) + ". Remove " + (problems.size() > 1 ? "them" : "it")
+          + " or correct the spelling; lock type '" + lockType + "' reads: " + String.join(", ", new TreeSet<>(known)));
+    }
+  }
+
+  /** The type whose provider declares {@code key} for a plain request, if any. */
+  private static Optional<String> ownerOf(String key, ClassLoader classLoader) {
+    for (Map.Entry<String, List<ResourceLockProvider>> e : scan(classLoader).byType.entrySet()) {
+      for (ResourceLockProvider p : e.getValue()) {
+        try {
+          ResourceLockRequest probe = new ResourceLockRequest(e.getKey(), "default", "probe",
+              ResourceLockConfig.of("probe"), ResourceLockOptions.defaults(), classLoader);
+          if (p.settingKeys(probe).map(k -> k.contains(key)).orElse(false)) {
+            return Optional.of(e.getKey());
+          }
+        } catch (RuntimeException ignored) {
+          // A provider that cannot answer for a plain request (a composite one) owns no plain key.
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -174,7 +238,11 @@ public final class ResourceLocks {
           + artifact.get() + " (versions in " + BuiltInLockTypes.GROUP_ID + ":baton-bom). Lock types found: "
           + found + ".";
     } else {
-      message = "Unknown lock type \"" + lockType + "\". Lock types found: " + found
+      Set<String> names = new TreeSet<>(scan.byType.keySet());
+      names.addAll(BuiltInLockTypes.names());
+      names.remove(CompositeLockType.MULTI_PROVIDER_TYPE);
+      String suggestion = DidYouMean.closest(lockType, names).map(t -> " Did you mean \"" + t + "\"?").orElse("");
+      message = "Unknown lock type \"" + lockType + "\"." + suggestion + " Lock types found: " + found
           + ". Check the spelling, or add the module that provides \"" + lockType + "\" to the class path.";
     }
     return message + scan.brokenSuffix();

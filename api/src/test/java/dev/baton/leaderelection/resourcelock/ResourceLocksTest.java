@@ -3,6 +3,7 @@ package dev.baton.leaderelection.resourcelock;
 import static dev.baton.leaderelection.resourcelock.ServiceFileClassLoader.lines;
 import static dev.baton.leaderelection.resourcelock.ServiceFileClassLoader.withServiceFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.baton.leaderelection.resourcelock.TestProviders.AcmeProvider;
 import dev.baton.leaderelection.resourcelock.TestProviders.BlankTypeProvider;
 import dev.baton.leaderelection.resourcelock.TestProviders.ConfigMapsProvider;
+import dev.baton.leaderelection.resourcelock.TestProviders.DeclaringProvider;
+import dev.baton.leaderelection.resourcelock.TestProviders.ZkProvider;
 import dev.baton.leaderelection.resourcelock.TestProviders.ConstructorThrowsProvider;
 import dev.baton.leaderelection.resourcelock.TestProviders.FailingCreateProvider;
 import dev.baton.leaderelection.resourcelock.TestProviders.LeasesProvider;
@@ -54,6 +57,61 @@ class ResourceLocksTest {
 
   private LockTypeResolutionException resolutionFailure(String type, ClassLoader loader) {
     return assertThrows(LockTypeResolutionException.class, () -> newLock(type, loader));
+  }
+
+  @Nested
+  @DisplayName("declared settings")
+  class DeclaredSettings {
+
+    private IllegalArgumentException rejected(String type, ResourceLockOptions options) throws Exception {
+      ClassLoader loader = withServiceFiles(dir, lines(DeclaringProvider.class, ZkProvider.class, LeasesProvider.class));
+      return assertThrows(IllegalArgumentException.class,
+          () -> ResourceLocks.newLock(type, "default", "my-app", CONFIG, options, loader));
+    }
+
+    @Test
+    @DisplayName("a misspelt key of the chosen backend is rejected with the closest known key")
+    void typo() throws Exception {
+      IllegalArgumentException e = rejected("declared",
+          ResourceLockOptions.builder().setting("declared.prefx", "/mine").build());
+      assertEquals("Unknown setting for lock type 'declared': 'declared.prefx' (did you mean 'declared.prefix'?). "
+          + "Remove it or correct the spelling; lock type 'declared' reads: declared.endpoints, declared.prefix", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key of another backend is rejected, naming the backend it belongs to")
+    void otherBackend() throws Exception {
+      IllegalArgumentException e = rejected("declared",
+          ResourceLockOptions.builder().setting("zk.connect", "127.0.0.1:2181").setting("declared.endpointz", "x").build());
+      assertTrue(e.getMessage().contains("'declared.endpointz' (did you mean 'declared.endpoints'?)"), e.getMessage());
+      assertTrue(e.getMessage().contains("'zk.connect' (it is a setting of lock type 'zk')"), e.getMessage());
+      assertTrue(e.getMessage().startsWith("Unknown settings for lock type 'declared'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a key nothing resembles lists the known keys; declared keys pass; undeclared providers accept any key")
+    void knownAndUndeclared() throws Exception {
+      IllegalArgumentException e = rejected("declared", ResourceLockOptions.builder().setting("colour", "blue").build());
+      assertTrue(e.getMessage().contains("'colour' (known settings: declared.endpoints, declared.prefix)"), e.getMessage());
+      ClassLoader loader = withServiceFiles(dir, lines(DeclaringProvider.class, LeasesProvider.class));
+      assertInstanceOf(StubLock.class, ResourceLocks.newLock("declared", "default", "my-app", CONFIG,
+          ResourceLockOptions.builder().setting("declared.prefix", "/p").build(), loader));
+      assertInstanceOf(StubLock.class, ResourceLocks.newLock("leases", "default", "my-app", CONFIG,
+          ResourceLockOptions.builder().setting("anything.at.all", "x").build(), loader));
+    }
+
+    @Test
+    @DisplayName("an unknown lock type suggests the closest one: a typo, or the wrong case")
+    void lockTypeTypo() throws Exception {
+      ClassLoader loader = withServiceFiles(dir, lines(DeclaringProvider.class, LeasesProvider.class));
+      assertTrue(resolutionFailure("leasse", loader).getMessage().startsWith(
+          "Unknown lock type \"leasse\". Did you mean \"leases\"? Lock types found: declared, leases."),
+          resolutionFailure("leasse", loader).getMessage());
+      assertTrue(resolutionFailure("DECLARED", loader).getMessage().contains("Did you mean \"declared\"?"));
+      assertTrue(resolutionFailure("etcdd", loader).getMessage().contains("Did you mean \"etcd\"?"),
+          "built-in types are suggested even when their module is missing: " + resolutionFailure("etcdd", loader).getMessage());
+      assertFalse(resolutionFailure("wibble", loader).getMessage().contains("Did you mean"));
+    }
   }
 
   @Nested
@@ -219,7 +277,7 @@ class ResourceLocksTest {
     @DisplayName("an unknown type lists the types found")
     void unknownWithTypes() {
       ClassLoader loader = withServiceFiles(dir, lines(LeasesProvider.class, AcmeProvider.class));
-      assertEquals("Unknown lock type \"lease\". Lock types found: acme, leases. Check the spelling, or add the module"
+      assertEquals("Unknown lock type \"lease\". Did you mean \"leases\"? Lock types found: acme, leases. Check the spelling, or add the module"
           + " that provides \"lease\" to the class path.", resolutionFailure("lease", loader).getMessage());
     }
 
@@ -287,7 +345,7 @@ class ResourceLocksTest {
     void brokenProvidersReported() {
       ClassLoader loader = withServiceFiles(dir, lines(MISSING_CLASS, ConstructorThrowsProvider.class,
           LockTypeThrowsProvider.class, BlankTypeProvider.class, AcmeProvider.class));
-      assertEquals("Unknown lock type \"leasez\". Lock types found: acme. Check the spelling, or add the module that"
+      assertEquals("Unknown lock type \"leasez\". Did you mean \"leases\"? Lock types found: acme. Check the spelling, or add the module that"
           + " provides \"leasez\" to the class path. Lock providers that failed to load: "
           + SERVICE + ": Provider " + MISSING_CLASS + " not found; "
           + SERVICE + ": Provider " + ConstructorThrowsProvider.class.getName()

@@ -113,6 +113,42 @@ public final class TestProviders {
     }
   }
 
+  /** Serves "declared" and declares its settings, so unknown keys are rejected. */
+  public static final class DeclaringProvider implements ResourceLockProvider {
+    @Override
+    public String lockType() {
+      return "declared";
+    }
+
+    @Override
+    public ResourceLock create(ResourceLockRequest request) {
+      return new StubLock(this, request, List.of());
+    }
+
+    @Override
+    public java.util.Optional<java.util.Set<String>> settingKeys(ResourceLockRequest request) {
+      return java.util.Optional.of(java.util.Set.of("declared.endpoints", "declared.prefix"));
+    }
+  }
+
+  /** Serves "zk" and declares its one setting. */
+  public static final class ZkProvider implements ResourceLockProvider {
+    @Override
+    public String lockType() {
+      return "zk";
+    }
+
+    @Override
+    public ResourceLock create(ResourceLockRequest request) {
+      return new StubLock(this, request, List.of());
+    }
+
+    @Override
+    public java.util.Optional<java.util.Set<String>> settingKeys(ResourceLockRequest request) {
+      return java.util.Optional.of(java.util.Set.of("zk.connect"));
+    }
+  }
+
   /** Serves "multi": builds both parts of a composite type through {@link ResourceLockRequest#newLock}. */
   public static final class MultiProvider implements ResourceLockProvider {
     /** Every request this class was asked to serve. */

@@ -1,5 +1,6 @@
 package dev.baton.lock.etcd;
 
+import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -25,6 +26,11 @@ public final class EtcdLockProvider implements ResourceLockProvider {
   @Override
   public String lockType() {
     return ResourceLocks.ETCD;
+  }
+
+  @Override
+  public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+    return Optional.of(EtcdLockSettings.KEYS);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The settings of the etcd lock, read and checked from {@link ResourceLockOptions}.
@@ -41,6 +42,9 @@ public record EtcdLockSettings(List<URI> endpoints, String prefix, Optional<Path
   /** The password for etcd authentication; never printed. */
   public static final String PASSWORD = "etcd.password";
   /** The default key prefix. */
+  /** Every setting key this backend reads; {@code ResourceLocks.newLock} rejects others. */
+  public static final Set<String> KEYS = Set.of(ENDPOINTS, PREFIX, TLS_CA, TLS_CERT, TLS_KEY, USER, PASSWORD);
+
   public static final String DEFAULT_PREFIX = "/baton/leaderelection";
 
   /** Copies the lists and checks the fields are present. */

@@ -1,5 +1,6 @@
 package dev.baton.lock.lease;
 
+import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -104,6 +105,11 @@ public final class KubernetesLockProviders {
     public ResourceLock create(ResourceLockRequest request) throws LockException {
       return KubernetesLockProviders.create(request, LeaseLock::new);
     }
+
+    @Override
+    public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+      return Optional.of(KubernetesLockSettings.KEYS);
+    }
   }
 
   /** Serves {@code configmaps}: {@link ConfigMapLock}. */
@@ -117,6 +123,11 @@ public final class KubernetesLockProviders {
     @Override
     public ResourceLock create(ResourceLockRequest request) throws LockException {
       return KubernetesLockProviders.create(request, ConfigMapLock::new);
+    }
+
+    @Override
+    public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+      return Optional.of(KubernetesLockSettings.KEYS);
     }
   }
 }

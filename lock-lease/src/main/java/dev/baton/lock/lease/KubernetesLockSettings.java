@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,9 @@ public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String>
   public static final String LABELS = "kubernetes.labels";
   /** {@code true} to write Kubernetes Events about the lock when no event recorder is configured. */
   public static final String EVENTS = "kubernetes.events";
+
+  /** Every setting key the Kubernetes locks read; {@code ResourceLocks.newLock} rejects others. */
+  public static final Set<String> KEYS = Set.of(KUBECONFIG, CONTEXT, LABELS, EVENTS);
 
   private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
   private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");

@@ -1,5 +1,8 @@
 package dev.baton.lock.multi;
 
+import java.util.TreeSet;
+import java.util.Set;
+import java.util.Optional;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.CompositeLockType;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -47,6 +50,35 @@ public final class MultiLockProvider implements ResourceLockProvider {
       closeQuietly(primary, e);
       throw e;
     }
+  }
+
+  /**
+   * Both parts' keys, each also with the prefix of its part ({@value #PRIMARY_PREFIX},
+   * {@value #SECONDARY_PREFIX}); undeclared when a part does not declare its own.
+   */
+  @Override
+  public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+    Optional<CompositeLockType> type = CompositeLockType.parse(request.lockType());
+    if (type.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Set<String>> primary;
+    Optional<Set<String>> secondary;
+    try {
+      primary = request.settingKeysOf(type.get().primary());
+      secondary = request.settingKeysOf(type.get().secondary());
+    } catch (LockTypeResolutionException e) {
+      return Optional.empty();   // create() reports the missing part, naming its role
+    }
+    if (primary.isEmpty() || secondary.isEmpty()) {
+      return Optional.empty();
+    }
+    Set<String> keys = new TreeSet<>();
+    keys.addAll(primary.get());
+    keys.addAll(secondary.get());
+    primary.get().forEach(k -> keys.add(PRIMARY_PREFIX + k));
+    secondary.get().forEach(k -> keys.add(SECONDARY_PREFIX + k));
+    return Optional.of(keys);
   }
 
   private static ResourceLock part(String role, String partType, CompositeLockType type, ResourceLockRequest request,

@@ -46,6 +46,16 @@ class MultiLockProviderTest {
   }
 
   @Test
+  @DisplayName("A composite type reads both parts' settings, plain or prefixed by part; any other key is rejected with a suggestion")
+  void compositeSettingsChecked() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock(
+        "inmemory-to-inmemory", "ns", "app", ME, ResourceLockOptions.builder()
+            .setting("secondary." + InMemoryResourceLockProvider.STORE_SETTING + "s", "x").build()));
+    assertTrue(e.getMessage().contains("'secondary." + InMemoryResourceLockProvider.STORE_SETTING + "s' (did you mean 'secondary."
+        + InMemoryResourceLockProvider.STORE_SETTING + "'?)"), e.getMessage());
+  }
+
+  @Test
   @DisplayName("A composite type whose secondary has no provider names the missing part and the types found")
   void missingPart() {
     LockTypeResolutionException e = assertThrows(LockTypeResolutionException.class,

@@ -1,5 +1,6 @@
 package dev.baton.lock.zookeeper;
 
+import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -33,6 +34,11 @@ public final class ZooKeeperLockProvider implements ResourceLockProvider {
   @Override
   public String lockType() {
     return ResourceLocks.ZOOKEEPER;
+  }
+
+  @Override
+  public Optional<Set<String>> settingKeys(ResourceLockRequest request) {
+    return Optional.of(ZooKeeperLockSettings.KEYS);
   }
 
   @Override

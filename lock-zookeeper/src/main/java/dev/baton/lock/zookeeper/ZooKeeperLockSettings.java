@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,9 @@ public record ZooKeeperLockSettings(String connect, Optional<String> chroot, Str
   /** {@code user:password} for digest authentication; the record node then gets ACLs for those credentials. */
   public static final String DIGEST = "zookeeper.digest";
   /** The default root. */
+  /** Every setting key this backend reads; {@code ResourceLocks.newLock} rejects others. */
+  public static final Set<String> KEYS = Set.of(CONNECT, ROOT, CHROOT, SESSION_TIMEOUT, CONNECTION_TIMEOUT, RETRY, DIGEST);
+
   public static final String DEFAULT_ROOT = "/baton/leaderelection";
 
   private static final Pattern RETRY_SYNTAX = Pattern.compile("exponential:([^:]+):(\\d+)");

@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock.internal;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one table of Baton's own lock types and the Maven artifacts that provide them, used to tell
@@ -18,7 +19,8 @@ public final class BuiltInLockTypes {
       "etcd", "baton-lock-etcd",
       "zookeeper", "baton-lock-zookeeper",
       "multi", "baton-lock-multi",
-      "inmemory", "baton-testkit");
+      "inmemory", "baton-testkit",
+      "jdbc", "baton-lock-jdbc");
 
   private BuiltInLockTypes() {
   }
@@ -31,5 +33,14 @@ public final class BuiltInLockTypes {
    */
   public static Optional<String> artifactFor(String lockType) {
     return Optional.ofNullable(ARTIFACT_BY_TYPE.get(lockType)).map(a -> GROUP_ID + ":" + a);
+  }
+
+  /**
+   * The names of Baton's own lock types.
+   *
+   * @return the names
+   */
+  public static Set<String> names() {
+    return ARTIFACT_BY_TYPE.keySet();
   }
 }
