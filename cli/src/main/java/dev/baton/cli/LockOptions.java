@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,52 +38,56 @@ public class LockOptions {
   @Option(names = "--setting", paramLabel = "KEY=VALUE", description = "any backend setting, repeatable")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--etcd-endpoints", defaultValue = "${env:BATON_ETCD_ENDPOINTS}", description = "etcd client URLs, comma-separated (env BATON_ETCD_ENDPOINTS)")
+  @Option(names = "--etcd-endpoints", description = "etcd client URLs, comma-separated (env BATON_ETCD_ENDPOINTS)")
   String etcdEndpoints;
 
-  @Option(names = "--etcd-user", defaultValue = "${env:BATON_ETCD_USER}", description = "etcd user (env BATON_ETCD_USER)")
+  @Option(names = "--etcd-user", description = "etcd user (env BATON_ETCD_USER)")
   String etcdUser;
 
-  @Option(names = "--etcd-password-file", defaultValue = "${env:BATON_ETCD_PASSWORD_FILE}",
-      description = "file holding the etcd password (env BATON_ETCD_PASSWORD_FILE, or the password itself in BATON_ETCD_PASSWORD)")
+  @Option(names = "--etcd-password-file", description = "file holding the etcd password (env BATON_ETCD_PASSWORD_FILE, or the password itself in BATON_ETCD_PASSWORD)")
   Path etcdPasswordFile;
 
-  @Option(names = "--tls-ca", defaultValue = "${env:BATON_TLS_CA}", description = "etcd CA certificate, PEM (env BATON_TLS_CA)")
+  @Option(names = "--tls-ca", description = "etcd CA certificate, PEM (env BATON_TLS_CA)")
   Path tlsCa;
 
-  @Option(names = "--tls-cert", defaultValue = "${env:BATON_TLS_CERT}", description = "etcd client certificate, PEM (env BATON_TLS_CERT)")
+  @Option(names = "--tls-cert", description = "etcd client certificate, PEM (env BATON_TLS_CERT)")
   Path tlsCert;
 
-  @Option(names = "--tls-key", defaultValue = "${env:BATON_TLS_KEY}", description = "etcd client key, PKCS#8 PEM (env BATON_TLS_KEY)")
+  @Option(names = "--tls-key", description = "etcd client key, PKCS#8 PEM (env BATON_TLS_KEY)")
   Path tlsKey;
 
-  @Option(names = "--zookeeper-connect", defaultValue = "${env:BATON_ZOOKEEPER_CONNECT}",
-      description = "ZooKeeper connect string host:port,... (env BATON_ZOOKEEPER_CONNECT)")
+  @Option(names = "--zookeeper-connect", description = "ZooKeeper connect string host:port,... (env BATON_ZOOKEEPER_CONNECT)")
   String zookeeperConnect;
 
-  @Option(names = "--zookeeper-digest-file", defaultValue = "${env:BATON_ZOOKEEPER_DIGEST_FILE}",
-      description = "file holding user:password for ZooKeeper digest auth (env BATON_ZOOKEEPER_DIGEST_FILE, or BATON_ZOOKEEPER_DIGEST)")
+  @Option(names = "--zookeeper-digest-file", description = "file holding user:password for ZooKeeper digest auth (env BATON_ZOOKEEPER_DIGEST_FILE, or BATON_ZOOKEEPER_DIGEST)")
   Path zookeeperDigestFile;
 
-  @Option(names = "--kubeconfig", defaultValue = "${env:BATON_KUBECONFIG}", description = "kubeconfig file (env BATON_KUBECONFIG; default: in-cluster or ~/.kube/config)")
+  @Option(names = "--kubeconfig", description = "kubeconfig file (env BATON_KUBECONFIG; default: in-cluster or ~/.kube/config)")
   Path kubeconfig;
+
+  /** Secret environment variables: read by baton, never passed on to the supervised command. */
+  static final List<String> SECRET_ENVIRONMENT = List.of("BATON_ETCD_PASSWORD", "BATON_ZOOKEEPER_DIGEST");
 
   /**
    * The settings for the lock: the convenience flags, then {@code --setting} entries (which win),
-   * then secrets from files or the environment.
+   * then secrets from files. Flags and {@code --setting} are explicit: a key the chosen lock type does
+   * not read is rejected by {@code ResourceLocks.newLock}. Environment variables are ambient (one
+   * environment may serve several lock types), so a value from the environment is used only when the
+   * lock type reads its key.
    *
    * @param environment the process environment
+   * @param reads whether the chosen lock type reads a setting key
    * @return the settings
    */
-  Map<String, String> settings(Function<String, String> environment) {
+  Map<String, String> settings(Function<String, String> environment, Predicate<String> reads) {
     Map<String, String> s = new LinkedHashMap<>();
-    put(s, "etcd.endpoints", etcdEndpoints);
-    put(s, "etcd.user", etcdUser);
-    put(s, "etcd.tls.ca", tlsCa);
-    put(s, "etcd.tls.cert", tlsCert);
-    put(s, "etcd.tls.key", tlsKey);
-    put(s, "zookeeper.connect", zookeeperConnect);
-    put(s, "kubernetes.kubeconfig", kubeconfig);
+    put(s, "etcd.endpoints", etcdEndpoints, environment.apply("BATON_ETCD_ENDPOINTS"), reads);
+    put(s, "etcd.user", etcdUser, environment.apply("BATON_ETCD_USER"), reads);
+    put(s, "etcd.tls.ca", tlsCa, environment.apply("BATON_TLS_CA"), reads);
+    put(s, "etcd.tls.cert", tlsCert, environment.apply("BATON_TLS_CERT"), reads);
+    put(s, "etcd.tls.key", tlsKey, environment.apply("BATON_TLS_KEY"), reads);
+    put(s, "zookeeper.connect", zookeeperConnect, environment.apply("BATON_ZOOKEEPER_CONNECT"), reads);
+    put(s, "kubernetes.kubeconfig", kubeconfig, environment.apply("BATON_KUBECONFIG"), reads);
     s.putAll(settings);
     for (String secret : List.of("etcd.password", "zookeeper.digest")) {
       if (s.containsKey(secret)) {
@@ -91,8 +96,10 @@ public class LockOptions {
             : "--zookeeper-digest-file or BATON_ZOOKEEPER_DIGEST"), null);
       }
     }
-    secret(s, "etcd.password", etcdPasswordFile, environment.apply("BATON_ETCD_PASSWORD"));
-    secret(s, "zookeeper.digest", zookeeperDigestFile, environment.apply("BATON_ZOOKEEPER_DIGEST"));
+    secret(s, "etcd.password", etcdPasswordFile, environment.apply("BATON_ETCD_PASSWORD_FILE"),
+        environment.apply("BATON_ETCD_PASSWORD"), reads);
+    secret(s, "zookeeper.digest", zookeeperDigestFile, environment.apply("BATON_ZOOKEEPER_DIGEST_FILE"),
+        environment.apply("BATON_ZOOKEEPER_DIGEST"), reads);
     return s;
   }
 
@@ -107,20 +114,27 @@ public class LockOptions {
     }
   }
 
-  private static void put(Map<String, String> s, String key, Object value) {
-    if (value != null && !value.toString().isBlank()) {
-      s.put(key, value.toString().trim());
+  private static void put(Map<String, String> s, String key, Object flag, String fromEnvironment,
+      Predicate<String> reads) {
+    if (flag != null && !flag.toString().isBlank()) {
+      s.put(key, flag.toString().trim());
+    } else if (fromEnvironment != null && !fromEnvironment.isBlank() && reads.test(key)) {
+      s.put(key, fromEnvironment.trim());
     }
   }
 
-  private static void secret(Map<String, String> s, String key, Path file, String fromEnvironment) {
+  private static void secret(Map<String, String> s, String key, Path flagFile, String fileFromEnvironment,
+      String fromEnvironment, Predicate<String> reads) {
+    Path file = flagFile != null ? flagFile
+        : fileFromEnvironment != null && !fileFromEnvironment.isBlank() && reads.test(key) ? Path.of(fileFromEnvironment.trim())
+        : null;
     if (file != null) {
       try {
         s.put(key, Files.readString(file, StandardCharsets.UTF_8).strip());
       } catch (IOException e) {
         throw new CliException(ExitCodes.SETUP, "cannot read the " + key + " file " + file + ": " + e.getMessage(), e);
       }
-    } else if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+    } else if (fromEnvironment != null && !fromEnvironment.isBlank() && reads.test(key)) {
       s.put(key, fromEnvironment.strip());
     }
   }
@@ -134,9 +148,11 @@ public class LockOptions {
    */
   ResourceLock newLock(String identity, Duration renewDeadline) {
     requireLock();
-    ResourceLockOptions options = ResourceLockOptions.builder().settings(settings(System::getenv))
-        .renewDeadline(renewDeadline).build();
     try {
+      Predicate<String> reads = ResourceLocks.settingKeys(lockType).<Predicate<String>>map(keys -> keys::contains)
+          .orElse(key -> true);
+      ResourceLockOptions options = ResourceLockOptions.builder().settings(settings(System::getenv, reads))
+          .renewDeadline(renewDeadline).build();
       return ResourceLocks.newLock(lockType, namespace, name, ResourceLockConfig.of(identity), options);
     } catch (LockTypeResolutionException e) {
       throw new CliException(ExitCodes.SETUP, e.getMessage(), e);

@@ -157,6 +157,18 @@ final class RunCommand implements Callable<Integer> {
     return host + "-" + ProcessHandle.current().pid();
   }
 
+  /**
+   * The command's environment: baton's, less baton's own secrets (the command gets neither the values
+   * nor the variables), plus the term's identity, fencing token and lock.
+   */
+  static void commandEnvironment(java.util.Map<String, String> environment, String id, long fencingToken,
+      String lockDescription) {
+    LockOptions.SECRET_ENVIRONMENT.forEach(environment::remove);
+    environment.put("BATON_IDENTITY", id);
+    environment.put("BATON_FENCING_TOKEN", Long.toString(fencingToken));
+    environment.put("BATON_LOCK", lockDescription);
+  }
+
   /** Runs COMMAND for the length of a term, and reports how the run ended. */
   private final class Callbacks implements LeaderCallbacks {
     private final String id;
@@ -171,9 +183,7 @@ final class RunCommand implements Callable<Integer> {
     public void onStartedLeading(LeaderContext term) {
       System.err.println("baton: " + id + " leads " + term.lockDescription() + "; starting " + String.join(" ", command));
       ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-      builder.environment().put("BATON_IDENTITY", id);
-      builder.environment().put("BATON_FENCING_TOKEN", Long.toString(term.fencingToken()));
-      builder.environment().put("BATON_LOCK", term.lockDescription());
+      commandEnvironment(builder.environment(), id, term.fencingToken(), term.lockDescription());
       Process process;
       try {
         process = builder.start();

@@ -103,13 +103,20 @@ class MainTest {
     new CommandLine(options).parseArgs("--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://e:2379",
         "--etcd-user", "root", "--etcd-password-file", file.toString(), "--zookeeper-connect", "zk:2181",
         "--setting", "etcd.prefix=/p");
-    Map<String, String> settings = options.settings(Map.of("BATON_ZOOKEEPER_DIGEST", "u:secret")::get);
+    Map<String, String> settings = options.settings(Map.of("BATON_ZOOKEEPER_DIGEST", "u:secret")::get, key -> true);
     assertEquals("http://e:2379", settings.get("etcd.endpoints"));
     assertEquals("root", settings.get("etcd.user"));
     assertEquals("from-file", settings.get("etcd.password"));
     assertEquals("zk:2181", settings.get("zookeeper.connect"));
     assertEquals("/p", settings.get("etcd.prefix"));
     assertEquals("u:secret", settings.get("zookeeper.digest"));
+
+    // The environment is ambient: its values are used only for keys the chosen lock type reads.
+    LockOptions etcdOnly = new LockOptions();
+    new CommandLine(etcdOnly).parseArgs("--lock", "etcd", "--name", "x");
+    Map<String, String> ambient = etcdOnly.settings(Map.of("BATON_ZOOKEEPER_DIGEST", "u:secret",
+        "BATON_ZOOKEEPER_CONNECT", "zk:2181", "BATON_ETCD_ENDPOINTS", "http://e:2379")::get, key -> key.startsWith("etcd."));
+    assertEquals(Map.of("etcd.endpoints", "http://e:2379"), ambient);
   }
 
   @Test

@@ -160,6 +160,29 @@ class RunEndToEndTest {
     Await.until(() -> count(firstFile, "worker") >= before + 5, Duration.ofSeconds(10), "the first stopped writing");
   }
 
+  @Test
+  @DisplayName("The supervised command does not see baton's secret environment variables")
+  void secretsStayWithBaton(@TempDir Path dir) throws Exception {
+    String endpoints = startEtcd(dir);
+    Path env = dir.resolve("env.txt");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main", "run",
+        "--lock", "etcd", "--namespace", "e2e", "--name", "env", "--identity", "solo", "--etcd-endpoints", endpoints,
+        "--lease-duration", "5s", "--renew-deadline", "4s", "--retry-period", "300ms", "--",
+        "sh", "-c", "env > " + env));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("solo.log").toFile());
+    // An ambient secret of a backend the etcd lock does not read: baton ignores it, the command must not get it
+    // (RunCommandTest checks the same for every variable of LockOptions.SECRET_ENVIRONMENT).
+    pb.environment().put("BATON_ZOOKEEPER_DIGEST", "zk-user:zk-S3CRET");
+    Process p = pb.start();
+    processes.add(p);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "baton run did not end; log: " + log(dir, "solo"));
+    String seen = Files.readString(env);
+    assertTrue(seen.contains("BATON_IDENTITY=solo"), seen);
+    assertFalse(seen.contains("S3CRET"), "the command saw a secret: " + seen);
+    assertFalse(seen.contains("BATON_ETCD_PASSWORD") || seen.contains("BATON_ZOOKEEPER_DIGEST"), seen);
+  }
+
   private static String log(Path dir, String who) {
     try {
       return Files.readString(dir.resolve(who + ".log"));

@@ -131,6 +131,21 @@ public final class ResourceLocks {
     return lock;
   }
 
+  /**
+   * The setting keys the provider of {@code lockType} declares (see
+   * {@link ResourceLockProvider#settingKeys}), searching the context class loader. A program that
+   * gathers settings from its environment uses it to pass only the keys the chosen type reads.
+   *
+   * @param lockType the lock type, plain or composite
+   * @return the keys, or empty when the provider does not declare them
+   * @throws LockTypeResolutionException when no single provider serves the type
+   */
+  public static Optional<Set<String>> settingKeys(String lockType) {
+    requireText(lockType, "lockType", "a lock type such as \"leases\"");
+    return settingKeys(lockType, "default", "settings", ResourceLockConfig.of("settings"), ResourceLockOptions.defaults(),
+        defaultClassLoader());
+  }
+
   /** The keys a type's provider declares for a request like the given one. */
   static Optional<Set<String>> settingKeys(String lockType, String namespace, String name, ResourceLockConfig config,
       ResourceLockOptions options, ClassLoader classLoader) {
