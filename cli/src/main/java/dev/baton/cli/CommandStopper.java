@@ -32,6 +32,12 @@ final class CommandStopper {
     }
   }
 
+  /** Kills the process and its descendants at once (a second signal: the operator will not wait). */
+  void kill() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+
   /** Waits for the process to exit. */
   int awaitExit() {
     while (true) {

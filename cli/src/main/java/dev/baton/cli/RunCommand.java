@@ -13,11 +13,14 @@ import dev.baton.leaderelection.resourcelock.TransientLockException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,11 +72,12 @@ final class RunCommand implements Callable<Integer> {
       preflight(resourceLock);
       LeaderHealthCheck health = new LeaderHealthCheck(Duration.ofSeconds(5));
       CompletableFuture<Integer> outcome = new CompletableFuture<>();
+      Callbacks callbacks = new Callbacks(id, outcome);
       LeaderElectionConfig config;
       try {
         config = LeaderElectionConfig.builder()
             .lock(resourceLock).leaseDuration(leaseDuration).renewDeadline(renewDeadline).retryPeriod(retryPeriod)
-            .releaseOnCancel(true).watchdog(health).callbacks(new Callbacks(id, outcome)).build();
+            .releaseOnCancel(true).watchdog(health).callbacks(callbacks).build();
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
       }
@@ -82,17 +86,28 @@ final class RunCommand implements Callable<Integer> {
       if (server != null) {
         System.err.println("baton: serving " + server.url() + "leader and " + server.url() + "healthz");
       }
-      SignalHandler previousInt = Signal.handle(new Signal("INT"), s -> outcome.complete(ExitCodes.OK));
-      SignalHandler previousTerm = Signal.handle(new Signal("TERM"), s -> outcome.complete(ExitCodes.OK));
+      // HUP, INT and TERM alike: the first stops the command gracefully and releases the lock; the next
+      // kills the command at once (the lock is still released after it is gone). The handlers stay until
+      // the release is done, so no signal can end baton while its command runs. (QUIT is the JVM's
+      // thread-dump signal and cannot be taken over.)
+      AtomicInteger signals = new AtomicInteger();
+      Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+      for (String name : STOP_SIGNALS) {
+        Signal signal = new Signal(name);
+        previous.put(signal, Signal.handle(signal, s -> {
+          if (signals.incrementAndGet() == 1) {
+            System.err.println("baton: SIG" + s.getName() + ": stopping the command and releasing the lock "
+                + "(signal again to kill the command at once)");
+            outcome.complete(ExitCodes.OK);
+          } else {
+            System.err.println("baton: SIG" + s.getName() + " again: killing the command");
+            callbacks.killCommand();
+          }
+        }));
+      }
       CompletableFuture<Void> run = elector.start();
       run.whenComplete((v, e) -> outcome.complete(ExitCodes.LEADERSHIP_LOST));
-      int code;
-      try {
-        code = outcome.join();
-      } finally {
-        Signal.handle(new Signal("INT"), previousInt);
-        Signal.handle(new Signal("TERM"), previousTerm);
-      }
+      int code = outcome.join();
       try {
         long limit = leaseDuration.multipliedBy(2).plus(gracePeriod).toMillis();
         if (code != ExitCodes.LEADERSHIP_LOST) {
@@ -108,6 +123,7 @@ final class RunCommand implements Callable<Integer> {
           throw e;
         }
       } finally {
+        previous.forEach(Signal::handle);
         if (server != null) {
           server.close();
         }
@@ -169,10 +185,22 @@ final class RunCommand implements Callable<Integer> {
     environment.put("BATON_LOCK", lockDescription);
   }
 
+  /** The signals that end a run: the first gracefully, the next by killing the command. */
+  static final List<String> STOP_SIGNALS = List.of("HUP", "INT", "TERM");
+
   /** Runs COMMAND for the length of a term, and reports how the run ended. */
   private final class Callbacks implements LeaderCallbacks {
     private final String id;
     private final CompletableFuture<Integer> outcome;
+    private volatile CommandStopper running;
+
+    /** Kills the running command and everything it started at once. */
+    void killCommand() {
+      CommandStopper stopper = running;
+      if (stopper != null) {
+        stopper.kill();
+      }
+    }
 
     Callbacks(String id, CompletableFuture<Integer> outcome) {
       this.id = id;
@@ -193,8 +221,10 @@ final class RunCommand implements Callable<Integer> {
         return;
       }
       CommandStopper stopper = new CommandStopper(process, gracePeriod);
+      running = stopper;
       term.cancellation().thenRun(stopper::stop);
       int exit = stopper.awaitExit();
+      running = null;
       if (term.isLeading()) {
         System.err.println("baton: " + String.join(" ", command) + " exited with status " + exit + "; releasing the lock");
         outcome.complete(exit);

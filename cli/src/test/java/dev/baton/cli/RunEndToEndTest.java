@@ -183,6 +183,51 @@ class RunEndToEndTest {
     assertFalse(seen.contains("BATON_ETCD_PASSWORD") || seen.contains("BATON_ZOOKEEPER_DIGEST"), seen);
   }
 
+  @Test
+  @DisplayName("SIGHUP stops the command gracefully; a second signal kills a command that ignores TERM at once, then the lock is released")
+  void signals(@TempDir Path dir) throws Exception {
+    String endpoints = startEtcd(dir);
+    Path pidFile = dir.resolve("command.pid");
+    List<String> command = new ArrayList<>(List.of("setsid", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.baton.cli.Main", "run",
+        "--lock", "etcd", "--namespace", "e2e", "--name", "signals", "--identity", "stubborn", "--etcd-endpoints", endpoints,
+        "--lease-duration", "5s", "--renew-deadline", "4s", "--retry-period", "300ms", "--grace-period", "60s", "--",
+        "sh", "-c", "echo $$ > " + pidFile + "; trap '' TERM; while true; do sleep 0.1; done"));
+    Process baton = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stubborn.log").toFile())
+        .start();
+    processes.add(baton);
+    Await.until(() -> Files.exists(pidFile) && !readQuietly(pidFile).isBlank(), Duration.ofSeconds(30),
+        "the command never started; log: " + dir.resolve("stubborn.log"));
+    long commandPid = Long.parseLong(readQuietly(pidFile).trim());
+    new ProcessBuilder("kill", "-HUP", Long.toString(baton.pid())).start().waitFor(5, TimeUnit.SECONDS);
+    Await.until(() -> log(dir, "stubborn").contains("SIGHUP: stopping the command"), Duration.ofSeconds(10),
+        "baton did not take SIGHUP as a stop; log: " + dir.resolve("stubborn.log"));
+    assertTrue(baton.isAlive(), "baton ended on SIGHUP while its command still ran: " + log(dir, "stubborn"));
+    assertTrue(ProcessHandle.of(commandPid).map(ProcessHandle::isAlive).orElse(false), "the command ignores TERM");
+    long second = System.nanoTime();
+    new ProcessBuilder("kill", "-INT", Long.toString(baton.pid())).start().waitFor(5, TimeUnit.SECONDS);
+    assertTrue(baton.waitFor(15, TimeUnit.SECONDS), "baton did not end after the second signal; log: " + log(dir, "stubborn"));
+    Duration took = Duration.ofNanos(System.nanoTime() - second);
+    assertEquals(0, baton.exitValue(), log(dir, "stubborn"));
+    assertFalse(ProcessHandle.of(commandPid).map(ProcessHandle::isAlive).orElse(false), "the command was left running");
+    assertTrue(took.compareTo(Duration.ofSeconds(15)) < 0, "took " + took);
+    assertTrue(log(dir, "stubborn").contains("SIGINT again: killing the command"), log(dir, "stubborn"));
+    try (var observer = (AutoCloseable & dev.baton.leaderelection.resourcelock.ResourceLock)
+        dev.baton.leaderelection.resourcelock.ResourceLocks.newLock("etcd", "e2e", "signals",
+            dev.baton.leaderelection.resourcelock.ResourceLockConfig.of("observer"),
+            dev.baton.leaderelection.resourcelock.ResourceLockOptions.builder().setting("etcd.endpoints", endpoints).build())) {
+      assertEquals("", observer.get().record().holderIdentity(), "the lock was not released after the command was gone");
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   private static String log(Path dir, String who) {
     try {
       return Files.readString(dir.resolve(who + ".log"));
