@@ -229,29 +229,7 @@ public final class LeaderElectionConfig {
      * @throws IllegalArgumentException listing every violated rule
      */
     public LeaderElectionConfig build() {
-      List<String> problems = new ArrayList<>();
-      boolean durationsPresent = true;
-      durationsPresent &= positive(problems, "leaseDuration", leaseDuration);
-      durationsPresent &= positive(problems, "renewDeadline", renewDeadline);
-      durationsPresent &= positive(problems, "retryPeriod", retryPeriod);
-      if (durationsPresent) {
-        if (leaseDuration.compareTo(renewDeadline) <= 0) {
-          problems.add("leaseDuration (" + leaseDuration + ") must be greater than renewDeadline (" + renewDeadline + ")");
-        } else if (leaseDuration.minus(renewDeadline).compareTo(MIN_LEASE_MARGIN) < 0) {
-          problems.add("leaseDuration (" + leaseDuration + ") must exceed renewDeadline (" + renewDeadline
-              + ") by at least " + MIN_LEASE_MARGIN.toSeconds() + " s, because the record stores times in whole seconds: "
-              + "renewals within one second look alike, so a polling follower may date the last one up to 1 s early");
-        }
-        Duration jitteredRetry = Duration.ofNanos((long) (JITTER_FACTOR * retryPeriod.toNanos()));
-        if (renewDeadline.compareTo(jitteredRetry) <= 0) {
-          problems.add("renewDeadline (" + renewDeadline + ") must be greater than " + JITTER_FACTOR
-              + " x retryPeriod (" + retryPeriod + ", so more than " + jitteredRetry + ")");
-        }
-        if (leaseDuration.toNanosPart() != 0 && !leaseDuration.isNegative() && !leaseDuration.isZero()) {
-          problems.add("leaseDuration (" + leaseDuration
-              + ") must be a whole number of seconds, because the record stores it in seconds");
-        }
-      }
+      List<String> problems = durationProblems(leaseDuration, renewDeadline, retryPeriod);
       if (lock == null) {
         problems.add("lock (null) must be given");
       } else {
@@ -270,16 +248,61 @@ public final class LeaderElectionConfig {
       return new LeaderElectionConfig(this);
     }
 
-    private static boolean positive(List<String> problems, String property, Duration value) {
-      if (value == null) {
-        problems.add(property + " (null) must be given");
-        return false;
-      }
-      if (value.isZero() || value.isNegative()) {
-        problems.add(property + " (" + value + ") must be positive");
-        return false;
-      }
-      return true;
+  }
+
+  /**
+   * Checks the three durations against client-go's rules and Baton's whole-second rule, before
+   * anything else is set up (a program can report bad durations before it touches the store).
+   *
+   * @param leaseDuration the lease duration
+   * @param renewDeadline the renew deadline
+   * @param retryPeriod the retry period
+   * @throws IllegalArgumentException listing every violated rule, with the values in Go's syntax
+   */
+  public static void checkDurations(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    List<String> problems = durationProblems(leaseDuration, renewDeadline, retryPeriod);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Invalid leader election configuration: " + String.join("; ", problems));
     }
+  }
+
+  private static List<String> durationProblems(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+    List<String> problems = new ArrayList<>();
+    boolean durationsPresent = true;
+    durationsPresent &= positive(problems, "leaseDuration", leaseDuration);
+    durationsPresent &= positive(problems, "renewDeadline", renewDeadline);
+    durationsPresent &= positive(problems, "retryPeriod", retryPeriod);
+    if (durationsPresent) {
+      String lease = GoDurations.format(leaseDuration);
+      String renew = GoDurations.format(renewDeadline);
+      if (leaseDuration.compareTo(renewDeadline) <= 0) {
+        problems.add("leaseDuration (" + lease + ") must be greater than renewDeadline (" + renew + ")");
+      } else if (leaseDuration.minus(renewDeadline).compareTo(MIN_LEASE_MARGIN) < 0) {
+        problems.add("leaseDuration (" + lease + ") must exceed renewDeadline (" + renew
+            + ") by at least " + MIN_LEASE_MARGIN.toSeconds() + " s, because the record stores times in whole seconds: "
+            + "renewals within one second look alike, so a polling follower may date the last one up to 1 s early");
+      }
+      Duration jitteredRetry = Duration.ofNanos((long) (JITTER_FACTOR * retryPeriod.toNanos()));
+      if (renewDeadline.compareTo(jitteredRetry) <= 0) {
+        problems.add("renewDeadline (" + renew + ") must be greater than " + JITTER_FACTOR
+            + " x retryPeriod (" + GoDurations.format(retryPeriod) + ", so more than " + GoDurations.format(jitteredRetry) + ")");
+      }
+      if (leaseDuration.toNanosPart() != 0) {
+        problems.add("leaseDuration (" + lease + ") must be a whole number of seconds, because the record stores it in seconds");
+      }
+    }
+    return problems;
+  }
+
+  private static boolean positive(List<String> problems, String property, Duration value) {
+    if (value == null) {
+      problems.add(property + " (null) must be given");
+      return false;
+    }
+    if (value.isZero() || value.isNegative()) {
+      problems.add(property + " (" + GoDurations.format(value) + ") must be positive");
+      return false;
+    }
+    return true;
   }
 }

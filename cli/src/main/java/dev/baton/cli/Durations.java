@@ -1,10 +1,13 @@
 package dev.baton.cli;
 
+import dev.baton.leaderelection.GoDurations;
 import java.time.Duration;
-import java.util.Locale;
 import picocli.CommandLine;
 
-/** Reads durations such as {@code 15s}, {@code 500ms}, {@code 2m} or ISO {@code PT15S}. */
+/**
+ * Reads durations the way client-go users write them ({@code 15s}, {@code 500ms}, {@code 1m30s},
+ * {@code 1.5h}) or as ISO-8601 ({@code PT15S}); a negative duration is refused.
+ */
 public final class Durations implements CommandLine.ITypeConverter<Duration> {
 
   @Override
@@ -15,25 +18,20 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
   /**
    * Parses a duration.
    *
-   * @param value such as {@code 15s}, {@code 500ms}, {@code 2m}, {@code PT15S}
-   * @return the duration
-   * @throws CommandLine.TypeConversionException when it is not a duration
+   * @param value such as {@code 15s}, {@code 500ms}, {@code 1m30s}, {@code PT15S}
+   * @return the duration, never negative
+   * @throws CommandLine.TypeConversionException when it is not a duration, or negative
    */
   public static Duration parse(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
+    Duration d;
     try {
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      if (v.endsWith("s") && !v.startsWith("p")) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-      }
-      if (v.endsWith("m") && !v.startsWith("p")) {
-        return Duration.ofSeconds(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60));
-      }
-      return Duration.parse(value.trim());
-    } catch (RuntimeException e) {
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a duration; write it like 15s, 500ms, 2m or PT15S");
+      d = GoDurations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
+    if (d.isNegative()) {
+      throw new CommandLine.TypeConversionException("'" + value.trim() + "' is negative; a duration must be 0 or more");
+    }
+    return d;
   }
 }

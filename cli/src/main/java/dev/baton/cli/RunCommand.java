@@ -67,6 +67,13 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String id = identity != null && !identity.isBlank() ? identity : defaultIdentity();
+    try {
+      // Durations first: a wrong one is a usage error, found before anything touches the store.
+      LeaderElectionConfig.checkDurations(leaseDuration, renewDeadline, retryPeriod);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage() + " (--lease-duration > --renew-deadline + 1s, "
+          + "--renew-deadline > 1.2 x --retry-period)", e);
+    }
     ResourceLock resourceLock = lock.newLock(id, renewDeadline);
     try {
       preflight(resourceLock);

@@ -82,7 +82,7 @@ class MainTest {
     assertEquals("2", run("status", "--name", "x")[0]);
     assertEquals("2", run("run", "--lock", "etcd", "--name", "x", "--lease-duration", "soon", "--", "true")[0]);
     String[] r = run("run", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
-        "--lease-duration", "2s", "--renew-deadline", "1500ms", "--", "true");
+        "--lease-duration", "2s", "--renew-deadline", "1s", "--retry-period", "200ms", "--", "true");
     assertEquals("1", r[0], r[2]);
     assertTrue(r[2].startsWith("baton: cannot reach the lock store within 10 s: etcd at http://127.0.0.1:1 did not answer"), r[2]);
     assertEquals(1, r[2].lines().filter(l -> l.startsWith("baton:")).count(), "one line: " + r[2]);
@@ -127,6 +127,28 @@ class MainTest {
     assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
     assertEquals(Duration.ofSeconds(15), Durations.parse("PT15S"));
     assertThrows(CommandLine.TypeConversionException.class, () -> Durations.parse("soon"));
+    assertEquals(Duration.ofSeconds(90), Durations.parse("1m30s"));
+    assertEquals(Duration.ofHours(1), Durations.parse("1h"));
+    assertEquals(Duration.ofNanos(1_500_000), Durations.parse("1.5ms"));
+    assertEquals("'-1s' is negative; a duration must be 0 or more",
+        assertThrows(CommandLine.TypeConversionException.class, () -> Durations.parse("-1s")).getMessage());
+  }
+
+  @Test
+  @DisplayName("Bad durations are usage errors found before the store is touched, echoed as typed")
+  void durationRulesFirst() {
+    String[] r = run("run", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
+        "--grace-period", "-1s", "--", "true");
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].contains("'-1s' is negative"), r[2]);
+    long start = System.nanoTime();
+    r = run("run", "--lock", "etcd", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1",
+        "--lease-duration", "8s", "--renew-deadline", "7.999323906s", "--", "true");
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].contains("leaseDuration (8s) must exceed renewDeadline (7.999323906s) by at least 1 s"), r[2]);
+    assertFalse(r[2].contains("PT"), r[2]);
+    assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(2)) < 0,
+        "the durations must be checked before the unreachable store is tried");
   }
 
   @Test

@@ -615,8 +615,8 @@ class LeaderElectorTest {
           .retryPeriod(Duration.ofSeconds(9))
           .build());
       assertEquals("Invalid leader election configuration: "
-          + "leaseDuration (PT5S) must be greater than renewDeadline (PT10S); "
-          + "renewDeadline (PT10S) must be greater than 1.2 x retryPeriod (PT9S, so more than PT10.8S); "
+          + "leaseDuration (5s) must be greater than renewDeadline (10s); "
+          + "renewDeadline (10s) must be greater than 1.2 x retryPeriod (9s, so more than 10.8s); "
           + "lock (null) must be given; "
           + "callbacks (null) must be given, with onStartedLeading and onStoppedLeading", e.getMessage());
     }
@@ -632,13 +632,13 @@ class LeaderElectorTest {
           .callbacks(world.candidate("x"))
           .build());
       assertEquals("Invalid leader election configuration: "
-          + "retryPeriod (PT0S) must be positive; "
+          + "retryPeriod (0s) must be positive; "
           + "lock identity (\"\") must not be empty: give each candidate a unique identity such as its pod name",
           e.getMessage());
       IllegalArgumentException fractional = assertThrows(IllegalArgumentException.class,
           () -> LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("y"))
               .leaseDuration(Duration.ofMillis(15500)).build());
-      assertTrue(fractional.getMessage().contains("leaseDuration (PT15.5S) must be a whole number of seconds"),
+      assertTrue(fractional.getMessage().contains("leaseDuration (15.5s) must be a whole number of seconds"),
           fractional.getMessage());
     }
 
@@ -649,7 +649,7 @@ class LeaderElectorTest {
           () -> LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("y"))
               .leaseDuration(Duration.ofSeconds(2)).renewDeadline(Duration.ofMillis(1500))
               .retryPeriod(Duration.ofMillis(200)).build());
-      assertEquals("Invalid leader election configuration: leaseDuration (PT2S) must exceed renewDeadline (PT1.5S) "
+      assertEquals("Invalid leader election configuration: leaseDuration (2s) must exceed renewDeadline (1.5s) "
           + "by at least 1 s, because the record stores times in whole seconds: renewals within one second look "
           + "alike, so a polling follower may date the last one up to 1 s early", e.getMessage());
       LeaderElectionConfig.builder().lock(world.rawLock("a")).callbacks(world.candidate("z"))
