@@ -71,12 +71,11 @@ final class Report {
    * @return the lines
    */
   List<String> summaryLines(String backend) {
-    Map<Fault, Map<Rule, Integer>> counts = new EnumMap<>(Fault.class);
-    Map<Rule, Integer> beforeFaults = new EnumMap<>(Rule.class);
+    Map<Fault, List<Violation>> byFault = new EnumMap<>(Fault.class);
+    List<Violation> beforeFaults = new ArrayList<>();
     for (Violation v : violations) {
       Fault f = faultOf(v);
-      Map<Rule, Integer> c = f == null ? beforeFaults : counts.computeIfAbsent(f, k -> new EnumMap<>(Rule.class));
-      c.merge(v.rule(), 1, Integer::sum);
+      (f == null ? beforeFaults : byFault.computeIfAbsent(f, k -> new ArrayList<>())).add(v);
     }
     List<String> lines = new ArrayList<>();
     for (Fault fault : Fault.values()) {
@@ -92,7 +91,7 @@ final class Report {
             .append(times.isEmpty() ? "none" : minMedianMax(times))
             .append(" bound=").append(timings.failoverBound().toMillis());
       }
-      appendCounts(line, counts.getOrDefault(fault, Map.of()));
+      appendCounts(line, byFault.getOrDefault(fault, List.of()));
       lines.add(line.toString());
     }
     if (!beforeFaults.isEmpty()) {
@@ -139,9 +138,17 @@ final class Report {
     return sb.toString();
   }
 
-  private static void appendCounts(StringBuilder line, Map<Rule, Integer> counts) {
+  /** Each rule's count; for acts, also in how many terms and how late at most. */
+  private static void appendCounts(StringBuilder line, List<Violation> of) {
     for (Rule rule : Rule.values()) {
-      line.append(' ').append(rule.label()).append('=').append(counts.getOrDefault(rule, 0));
+      List<Violation> mine = of.stream().filter(v -> v.rule() == rule).toList();
+      line.append(' ').append(rule.label()).append('=').append(mine.size());
+      if (!mine.isEmpty() && mine.get(0).term() != null) {
+        long terms = mine.stream().map(Violation::term).distinct().count();
+        long worst = mine.stream().mapToLong(Violation::lateNanos).max().orElse(0);
+        line.append(" (").append(terms).append(terms == 1 ? " term" : " terms").append(", up to ")
+            .append(SafetyChecker.millis(worst)).append(')');
+      }
     }
   }
 

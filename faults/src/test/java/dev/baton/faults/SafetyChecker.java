@@ -85,8 +85,14 @@ final class SafetyChecker {
    * @param rule the rule
    * @param nanos when it happened (for failover and short-pause rules: the injection)
    * @param description what happened, with processes and tokens
+   * @param term for an ACT: the acting process and its token ({@code c1#1/57}); null otherwise
+   * @param lateNanos for an ACT: how long after the higher token's first act (a) or past the deadline (f)
    */
-  record Violation(Rule rule, long nanos, String description) {
+  record Violation(Rule rule, long nanos, String description, String term, long lateNanos) {
+
+    Violation(Rule rule, long nanos, String description) {
+      this(rule, nanos, description, null, 0);
+    }
   }
 
   private final Timings timings;
@@ -139,7 +145,7 @@ final class SafetyChecker {
               .min(Comparator.comparingLong(Event::nanos)).orElseThrow();
           out.add(new Violation(Rule.LATE_ACT, act.nanos(), act.process() + " acted with token " + act.token() + " at "
               + clock.at(act.nanos()) + ", " + millis(act.nanos() - first.nanos()) + " after " + first.process()
-              + " began acting with token " + first.token()));
+              + " began acting with token " + first.token(), term(act), act.nanos() - first.nanos()));
         }
       }
       for (Event act : sameTime) {
@@ -223,11 +229,12 @@ final class SafetyChecker {
         Long start = lastOwnWriteStart.get(e.process());
         if (start == null) {
           out.add(new Violation(Rule.ACT_PAST_DEADLINE, e.nanos(), e.process() + " acted with token " + e.token()
-              + " at " + clock.at(e.nanos()) + " without any write of its own before"));
+              + " at " + clock.at(e.nanos()) + " without any write of its own before", term(e), 0));
         } else if (e.nanos() - (start + renewNanos) > 0) {
           out.add(new Violation(Rule.ACT_PAST_DEADLINE, e.nanos(), e.process() + " acted with token " + e.token()
               + " at " + clock.at(e.nanos()) + ", " + millis(e.nanos() - start - renewNanos)
-              + " after its validity deadline (its last successful write began at " + clock.at(start) + ")"));
+              + " after its validity deadline (its last successful write began at " + clock.at(start) + ")", term(e),
+              e.nanos() - start - renewNanos));
         }
       }
     }
@@ -302,6 +309,10 @@ final class SafetyChecker {
             + millis(until - resumed) + " after " + what + " ended"));
       }
     }
+  }
+
+  private static String term(Event act) {
+    return act.process() + "/" + act.token();
   }
 
   static String millis(long nanos) {

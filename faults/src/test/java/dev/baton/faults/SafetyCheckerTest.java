@@ -209,7 +209,8 @@ class SafetyCheckerTest {
     log.add(Event.act("c1#1", 10, 6952 * MS));
     List<String> lines = check().summaryLines("etcd");
     assertEquals("faults[etcd] leader-pause       injections=1 failover(ms)=3001/3001/3001 bound=4660 late-acts=1 "
-        + "token-order=0 foreign-releases=0 slow-failovers=0 short-pause-lost=0 past-deadline-acts=1", lines.get(0));
+        + "(1 term, up to 3000 ms) token-order=0 foreign-releases=0 slow-failovers=0 short-pause-lost=0 "
+        + "past-deadline-acts=1 (1 term, up to 4052 ms)", lines.get(0));
     assertEquals("faults[etcd] FAILED: 1 injections, 2 violations", lines.get(lines.size() - 1));
     assertEquals("1000/2000/4000", Report.minMedianMax(List.of(4000 * MS, 1000 * MS, 2000 * MS)));
     assertEquals("1000/1500/2000", Report.minMedianMax(List.of(2000 * MS, 1000 * MS)));

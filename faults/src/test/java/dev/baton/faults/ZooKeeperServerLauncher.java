@@ -1,12 +1,12 @@
 package dev.baton.faults;
 
-import java.io.IOException;
 import org.apache.zookeeper.server.ZooKeeperServerMain;
 
 /**
  * Runs a standalone ZooKeeper server ({@link ZooKeeperServerMain}) in a JVM of its own, so that the
- * test can freeze the server without freezing itself, and exits when its standard input closes, so
- * the server never outlives the test JVM.
+ * test can freeze the server without freezing itself, and exits when the test JVM that started it
+ * exits, so the server never outlives the test (the testkit's {@code ServerProcess} closes the
+ * child's standard input at once, so end-of-input cannot be the signal here).
  */
 public final class ZooKeeperServerLauncher {
 
@@ -14,17 +14,18 @@ public final class ZooKeeperServerLauncher {
   }
 
   /**
-   * Starts the server and waits for the end of standard input.
+   * Starts the server and waits for the parent process to exit.
    *
    * @param args the path of a zoo.cfg
-   * @throws IOException never in practice: reading stdin ends at its end
    */
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     Thread server = new Thread(() -> ZooKeeperServerMain.main(args), "zookeeper-server");
+    server.setUncaughtExceptionHandler((thread, error) -> {
+      error.printStackTrace();
+      System.exit(1); // fail the start at once instead of at the readiness deadline
+    });
     server.start();
-    while (System.in.read() >= 0) {
-      // the test writes nothing
-    }
+    ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().join());
     System.exit(0);
   }
 }
