@@ -110,6 +110,11 @@ final class CandidateProcess implements AutoCloseable {
     awaitExit(10);
   }
 
+  /** For a JVM shutdown hook: SIGKILL (which ends a frozen process too), without waiting. */
+  void killAtShutdown() {
+    process.destroyForcibly();
+  }
+
   /** Resumes it if frozen and sends SIGTERM (it steps down); {@link #close()} waits for the exit. */
   void terminate() {
     if (!terminated && process.isAlive()) {

@@ -4,11 +4,11 @@ import dev.baton.faults.ElectionLog.Term;
 import dev.baton.testkit.fixture.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,13 +27,16 @@ final class Election implements AutoCloseable {
   private final Map<String, TcpProxy> proxies = new LinkedHashMap<>();
   private final Map<String, Integer> incarnations = new LinkedHashMap<>();
   private final Map<String, CandidateProcess> current = new LinkedHashMap<>();
-  private final List<CandidateProcess> all = new ArrayList<>();
+  private final List<CandidateProcess> all = new CopyOnWriteArrayList<>();
+  /** Should the test JVM exit without close() (Ctrl-C, a Surefire timeout), candidates are killed, frozen ones too. */
+  private final Thread killAtShutdown = new Thread(this::killAll, "faults-candidates-shutdown");
 
   Election(StoreServer store, String lockName, SafetyChecker.Timings timings, Path dir) {
     this.store = Objects.requireNonNull(store, "store");
     this.lockName = lockName;
     this.timings = timings;
     this.dir = dir;
+    Runtime.getRuntime().addShutdownHook(killAtShutdown);
   }
 
   ElectionLog log() {
@@ -138,8 +141,20 @@ final class Election implements AutoCloseable {
       }
     }
     proxies.values().forEach(TcpProxy::close);
+    try {
+      Runtime.getRuntime().removeShutdownHook(killAtShutdown);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /** Takes no lock: a test thread may hold it. A frozen candidate would never see its stdin close. */
+  private void killAll() {
+    for (CandidateProcess process : all) {
+      process.killAtShutdown();
     }
   }
 }
