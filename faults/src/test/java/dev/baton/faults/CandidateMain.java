@@ -90,7 +90,7 @@ public final class CandidateMain {
       }
       try {
         lock.close();
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         System.err.println("closing the lock failed: " + e);
       }
       out.exit();

@@ -92,9 +92,13 @@ class LoggingResourceLock implements ResourceLock, AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (delegate instanceof AutoCloseable closeable) {
-      closeable.close();
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + describe() + " failed", e);
+      }
     }
   }
 
