@@ -85,9 +85,9 @@ final class Election implements AutoCloseable {
   }
 
   /**
-   * Waits until the election is quiet: every candidate runs and has started its elector, one leader
-   * acts, and no term has started or ended, no run stopped and no release happened for
-   * {@code quiet}.
+   * Waits until the election is quiet: one leader acts, every candidate runs and has reported that
+   * leader (so a restarted one has read the record), and no term has started or ended, no run
+   * stopped and no release happened for {@code quiet}.
    *
    * @return the leader's term
    */
@@ -95,9 +95,10 @@ final class Election implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long now = System.nanoTime();
-      boolean allReady = running().stream().allMatch(p -> p.isAlive() && log.isReady(p.name()));
       var leader = log.activeLeader(now, Duration.ofMillis(200).toNanos());
-      if (allReady && leader.isPresent() && now - log.lastChangeNanos() >= quiet.toNanos()) {
+      boolean allFollow = leader.isPresent() && running().stream().allMatch(p -> p.isAlive() && log.isReady(p.name())
+          && log.hasSeenLeader(p.name(), Event.identityOf(leader.get().process())));
+      if (allFollow && now - log.lastChangeNanos() >= quiet.toNanos()) {
         return leader.get();
       }
       if (now - deadline > 0) {

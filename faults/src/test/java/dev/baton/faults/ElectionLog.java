@@ -18,6 +18,7 @@ final class ElectionLog {
   private final Map<String, Long> openTerms = new HashMap<>();
   private final Map<String, Long> lastAct = new HashMap<>();
   private final Set<String> ready = new HashSet<>();
+  private final Map<String, String> leaderSeen = new HashMap<>();
   private long lastChange = Long.MIN_VALUE;
 
   /** A term as the test sees it: a process whose work runs, and its fencing token. */
@@ -37,6 +38,7 @@ final class ElectionLog {
         lastChange = Math.max(lastChange, e.nanos());
       }
       case ACT -> lastAct.merge(e.process(), e.nanos(), Math::max);
+      case LEADER -> leaderSeen.put(e.process(), e.holder());
       case STOP -> lastChange = Math.max(lastChange, e.nanos());
       case WRITE -> {
         if (e.isRelease()) {
@@ -54,6 +56,11 @@ final class ElectionLog {
 
   synchronized boolean isReady(String process) {
     return ready.contains(process);
+  }
+
+  /** Whether the last leader a process reported (onNewLeader) is {@code identity}. */
+  synchronized boolean hasSeenLeader(String process, String identity) {
+    return identity.equals(leaderSeen.get(process));
   }
 
   /** Forgets the open term of a process that was killed (it never logs END). */
@@ -103,6 +110,7 @@ final class ElectionLog {
   synchronized String state(long now) {
     return "open terms " + openTerms + ", last acts " + lastAct.entrySet().stream()
         .map(en -> en.getKey() + " " + (now - en.getValue()) / 1_000_000 + " ms ago").toList() + ", ready " + ready
+        + ", leaders seen " + leaderSeen
         + ", last change " + (lastChange == Long.MIN_VALUE ? "never" : (now - lastChange) / 1_000_000 + " ms ago")
         + ", " + events.size() + " events";
   }
