@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -75,11 +76,12 @@ public final class CandidateMain {
         .callbacks(new Worker(out))
         .build());
 
+    // A run may end (leadership lost) just as SIGTERM arrives: no new run starts once the hook began.
     Object runs = new Object();
-    boolean[] shuttingDown = {false};
+    AtomicBoolean shuttingDown = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       synchronized (runs) {
-        shuttingDown[0] = true;
+        shuttingDown.set(true);
       }
       try {
         elector.stepDown().get(lease.toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -101,7 +103,7 @@ public final class CandidateMain {
     while (true) {
       CompletableFuture<Void> run;
       synchronized (runs) {
-        if (shuttingDown[0]) {
+        if (shuttingDown.get()) {
           break;
         }
         run = elector.start();

@@ -51,6 +51,7 @@ class ElectionFaultTest {
     Files.createDirectories(dir);
     long began = System.nanoTime();
     Report report;
+    String text;
     Throwable aborted = null;
     try (StoreServer store = StoreServer.start(backend, dir);
         Election election = new Election(store, "lock-" + id, TIMINGS, dir)) {
@@ -73,12 +74,12 @@ class ElectionFaultTest {
         aborted = e;
       }
       report = new SafetyChecker(TIMINGS).check(election.log().events(), injector.injections());
+      text = report.describe(backend);
+      Files.writeString(dir.resolve("report.txt"), text, StandardCharsets.UTF_8);
+      report.summaryLines(backend).forEach(System.out::println);
+      System.out.printf("faults[%s] %d rounds in %.1f s; logs and report in %s%n", backend, rounds,
+          (System.nanoTime() - began) / 1e9, dir);
     }
-    String text = report.describe(backend);
-    Files.writeString(dir.resolve("report.txt"), text, StandardCharsets.UTF_8);
-    report.summaryLines(backend).forEach(System.out::println);
-    System.out.printf("faults[%s] %d rounds in %.1f s; logs and report in %s%n", backend, rounds,
-        (System.nanoTime() - began) / 1e9, dir);
     if (aborted != null) {
       throw new AssertionError("the fault run on " + backend + " was aborted: " + aborted.getMessage()
           + "\nwhat the checker found until then:\n" + text, aborted);
