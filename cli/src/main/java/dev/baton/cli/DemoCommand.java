@@ -36,19 +36,23 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--candidates", defaultValue = "3", description = "how many candidates (default ${DEFAULT-VALUE})")
   int candidates;
 
-  @Option(names = "--rounds", defaultValue = "4", description = "how many times the leader is stopped, alternating crash and graceful")
+  @Option(names = "--rounds", defaultValue = "4",
+      description = "how many times the leader is stopped, alternating crash and graceful (default ${DEFAULT-VALUE})")
   int rounds;
 
-  @Option(names = "--lease-duration", defaultValue = "2s", converter = Durations.class)
+  @Option(names = "--lease-duration", defaultValue = "2s", converter = Durations.class,
+      description = "the candidates' lease duration (default ${DEFAULT-VALUE})")
   Duration leaseDuration;
 
-  @Option(names = "--renew-deadline", defaultValue = "1s", converter = Durations.class)
+  @Option(names = "--renew-deadline", defaultValue = "1s", converter = Durations.class,
+      description = "the candidates' renew deadline (default ${DEFAULT-VALUE})")
   Duration renewDeadline;
 
-  @Option(names = "--retry-period", defaultValue = "300ms", converter = Durations.class)
+  @Option(names = "--retry-period", defaultValue = "300ms", converter = Durations.class,
+      description = "the candidates' retry period (default ${DEFAULT-VALUE})")
   Duration retryPeriod;
 
-  @Option(names = "--polling", description = "use the polling in-memory lock (no watch), as client-go behaves")
+  @Option(names = "--polling", description = "use the polling in-memory lock (no watch), as client-go behaves (default: watch)")
   boolean polling;
 
   @Option(names = "--out", defaultValue = "baton-demo.svg", description = "where the SVG timeline goes (default ${DEFAULT-VALUE})")

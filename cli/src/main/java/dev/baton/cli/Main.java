@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 
 /** The {@code baton} program. */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
-    subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class},
+    subcommands = {RunCommand.class, StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     description = {"Leader election on Kubernetes Leases, etcd, ZooKeeper and more.",
-        "Run a command only while this process leads, show a lock's state, or watch a demo of failovers."})
+        "Runs a command only while this process leads, shows a lock's state, or demonstrates failovers.",
+        "'baton help COMMAND' or 'baton COMMAND --help' describes each command."})
 public final class Main {
 
   @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
@@ -24,6 +25,24 @@ public final class Main {
    */
   public static void main(String[] args) {
     System.exit(run(args));
+  }
+
+  /**
+   * A usage error is its one line and a hint, not the whole help: a forgotten {@code --} before the
+   * command of {@code run} is named as such.
+   */
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println("baton: " + e.getMessage());
+    boolean inRun = "run".equals(cmd.getCommandName());
+    if (inRun && !Arrays.asList(args).contains("--")
+        && (e instanceof CommandLine.UnmatchedArgumentException || e instanceof CommandLine.MissingParameterException)) {
+      err.println("baton: put -- before the command to run: baton run [OPTIONS] -- COMMAND [ARGS...]");
+    }
+    err.println("baton: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+    err.flush();
+    return ExitCodes.USAGE;
   }
 
   /**
@@ -62,6 +81,8 @@ public final class Main {
       return ExitCodes.SETUP;
     });
     cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);
+    cli.setParameterExceptionHandler(Main::usageError);
+    cli.setUsageHelpWidth(100);
     return cli.execute(args);
   }
 }

@@ -31,10 +31,10 @@ import sun.misc.SignalHandler;
 /** {@code baton run}: runs a command only while this process leads. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Joins the election and runs COMMAND while this process leads.",
-        "COMMAND starts when leadership is won and is stopped (TERM, then KILL after the grace period) when it is lost;",
-        "when COMMAND exits, or on Ctrl-C / SIGTERM, the lock is released. Exit status: COMMAND's own when it exited,",
-        "0 after Ctrl-C or SIGTERM, 3 when leadership was lost, 5 when another process uses the same --identity,",
-        "1 when the lock cannot be set up, 2 for usage errors."})
+        "COMMAND starts when leadership is won and is stopped (TERM, then KILL after --grace-period) when it is lost.",
+        "When COMMAND exits, or on SIGHUP, SIGINT or SIGTERM, baton stops it and releases the lock.",
+        "Exit status: COMMAND's own when it exited by itself; 0 after a signal; 3 when leadership was lost;",
+        "5 when another process uses the same --identity; 1 when the lock cannot be set up; 2 for usage errors."})
 final class RunCommand implements Callable<Integer> {
 
   @Mixin
@@ -44,13 +44,18 @@ final class RunCommand implements Callable<Integer> {
       description = "this candidate's unique identity (default: POD_NAME, else hostname-pid)")
   String identity;
 
-  @Option(names = "--lease-duration", defaultValue = "15s", converter = Durations.class, description = "default ${DEFAULT-VALUE}")
+  @Option(names = "--lease-duration", defaultValue = "15s", converter = Durations.class,
+      description = {"how long followers wait after the last renewal they saw before they take over; must exceed",
+          "--renew-deadline by at least 1s (default ${DEFAULT-VALUE})"})
   Duration leaseDuration;
 
-  @Option(names = "--renew-deadline", defaultValue = "10s", converter = Durations.class, description = "default ${DEFAULT-VALUE}")
+  @Option(names = "--renew-deadline", defaultValue = "10s", converter = Durations.class,
+      description = {"how long the leader keeps leading without a successful renewal; must exceed 1.2 x --retry-period",
+          "(default ${DEFAULT-VALUE})"})
   Duration renewDeadline;
 
-  @Option(names = "--retry-period", defaultValue = "2s", converter = Durations.class, description = "default ${DEFAULT-VALUE}")
+  @Option(names = "--retry-period", defaultValue = "2s", converter = Durations.class,
+      description = "how often the leader renews and followers try to acquire (default ${DEFAULT-VALUE})")
   Duration retryPeriod;
 
   @Option(names = "--grace-period", defaultValue = "10s", converter = Durations.class,

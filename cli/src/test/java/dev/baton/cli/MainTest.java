@@ -69,6 +69,28 @@ class MainTest {
   }
 
   @Test
+  @DisplayName("A usage error is one line and a hint (a forgotten -- is named), not the whole help; help explains")
+  void usageAndHelp() {
+    String[] r = run("run", "--lock", "etcd", "--name", "x", "sh", "-c", "true");
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].contains("put -- before the command to run: baton run [OPTIONS] -- COMMAND [ARGS...]"), r[2]);
+    assertTrue(r[2].lines().count() <= 3, "a usage error must not print the whole help: " + r[2]);
+    r = run("status", "--nme", "x");
+    assertEquals("2", r[0], r[2]);
+    assertTrue(r[2].contains("see 'baton status --help'"), r[2]);
+    assertFalse(r[2].contains("put --"), r[2]);
+    r = run("help", "run");
+    assertEquals("0", r[0], r[2]);
+    String help = r[1].replaceAll("\\s+", " ");
+    assertTrue(help.contains("--renew-deadline") && help.contains("must exceed 1.2 x --retry-period"), r[1]);
+    r = run("demo", "--help");
+    assertEquals("0", r[0], r[2]);
+    assertTrue(r[1].contains("(default 3)") && r[1].contains("(default 300ms)"), r[1]);
+    r = run("--help");
+    assertTrue(r[1].contains("'baton help COMMAND'"), r[1]);
+  }
+
+  @Test
   @DisplayName("A composite type whose part is missing names it, exit 1")
   void missingPart() {
     String[] r = run("status", "--lock", "etcd-to-nosuch", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1");
