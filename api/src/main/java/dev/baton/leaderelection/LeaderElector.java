@@ -121,6 +121,8 @@ public final class LeaderElector {
    * version belong to {@code observed}, and may an attempt write without reading first.
    */
   private boolean lockStateTrusted;
+  /** Attempts in a row whose lock call did not answer in time. */
+  private int unansweredCalls;
   /** Changes of a record under this identity not written by this elector, seen in this run. */
   private int foreignChanges;
   /** Why the current run must end in failure, or null. */
@@ -281,6 +283,27 @@ public final class LeaderElector {
     return observed.record().holderIdentity();
   }
 
+  /**
+   * The last record this elector observed (read, written or delivered by a watch), for status
+   * displays; empty before the first observation.
+   *
+   * @return the record
+   */
+  public Optional<dev.baton.leaderelection.resourcelock.LeaderElectionRecord> observedRecord() {
+    Observation o = observed;
+    return o == Observation.NONE ? Optional.empty() : Optional.of(o.record());
+  }
+
+  /**
+   * The current term while this candidate leads: its fencing token and validity; empty otherwise.
+   *
+   * @return the term
+   */
+  public Optional<LeaderContext> currentTerm() {
+    LeaderContext term = leaderContext;
+    return state == State.LEADING && term != null && term.isLeading() ? Optional.of(term) : Optional.empty();
+  }
+
   /** Where the current run is. */
   public State state() {
     return state;
@@ -366,8 +389,17 @@ public final class LeaderElector {
       }
       if (error != null) {
         lockStateTrusted = false;
-        LOG.warn("{}: attempt on lock {} failed: {}", identity, lock.describe(), error.toString());
+        // Once per streak: a store that stays away would otherwise log at every retry period.
+        if (unansweredCalls++ == 0) {
+          LOG.warn("{}: attempt on lock {} failed: {}", identity, lock.describe(), error.toString());
+        } else {
+          LOG.debug("{}: attempt on lock {} failed again: {}", identity, lock.describe(), error.toString());
+        }
       } else {
+        if (unansweredCalls > 0) {
+          LOG.info("{}: lock {} answers again after {} unanswered attempts", identity, lock.describe(), unansweredCalls);
+          unansweredCalls = 0;
+        }
         lockStateTrusted = true;
         adopt(outcome.observation());
         if (!outcome.succeeded()) {

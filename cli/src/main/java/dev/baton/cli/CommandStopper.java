@@ -22,7 +22,7 @@ final class CommandStopper {
     process.destroy();
     try {
       if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-        System.err.println("baton: the command did not exit within " + grace + " of TERM; killing it");
+        Console.say("the command did not exit within " + grace + " of TERM; killing it");
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor();
       }

@@ -2,8 +2,10 @@ package dev.baton.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.baton.leaderelection.LeaderContext;
 import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.LeaderHealthCheck;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,19 +45,22 @@ final class LeaderHttpServer implements AutoCloseable {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
       server.createContext("/leader", exchange -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("identity", lock.identity());
-        body.put("leader", elector.getLeader());
-        body.put("isLeader", elector.isLeader());
-        body.put("state", elector.state().name());
-        body.put("lock", lock.describe());
-        send(exchange, 200, JSON.writeValueAsBytes(body));
+        if (!allowed(exchange, "/leader")) {
+          return;
+        }
+        send(exchange, 200, JSON.writeValueAsBytes(leaderBody(elector, lock)));
       });
       server.createContext("/healthz", exchange -> {
+        if (!allowed(exchange, "/healthz")) {
+          return;
+        }
         Optional<String> problem = health.check();
         send(exchange, problem.isEmpty() ? 200 : 500,
             (problem.isEmpty() ? "ok" : problem.get()).getBytes(StandardCharsets.UTF_8));
       });
+      server.createContext("/", exchange -> send(exchange, 404,
+          ("not found: " + exchange.getRequestURI().getPath() + "; try GET /leader or GET /healthz")
+              .getBytes(StandardCharsets.UTF_8)));
       server.start();
       return new LeaderHttpServer(server);
     } catch (IOException e) {
@@ -63,19 +68,57 @@ final class LeaderHttpServer implements AutoCloseable {
     }
   }
 
+  /** The JSON of {@code GET /leader}: who leads, this candidate's term and the lease times last observed. */
+  static Map<String, Object> leaderBody(LeaderElector elector, ResourceLock lock) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("identity", lock.identity());
+    body.put("leader", elector.getLeader());
+    body.put("isLeader", elector.isLeader());
+    body.put("state", elector.state().name());
+    body.put("lock", lock.describe());
+    Optional<LeaderContext> term = elector.currentTerm();
+    body.put("fencingToken", term.map(LeaderContext::fencingToken).orElse(null));
+    body.put("validForMillis", term.map(t -> t.validFor().toMillis()).orElse(null));
+    Optional<LeaderElectionRecord> record = elector.observedRecord();
+    body.put("leaseDurationSeconds", record.map(LeaderElectionRecord::leaseDurationSeconds).orElse(null));
+    body.put("acquireTime", record.map(LeaderElectionRecord::acquireTime).map(Object::toString).orElse(null));
+    body.put("renewTime", record.map(LeaderElectionRecord::renewTime).map(Object::toString).orElse(null));
+    body.put("leaderTransitions", record.map(LeaderElectionRecord::leaderTransitions).orElse(null));
+    return body;
+  }
+
+  /** Answers 404 below a known path and 405 to a method other than GET or HEAD. */
+  private static boolean allowed(HttpExchange exchange, String path) throws IOException {
+    if (!exchange.getRequestURI().getPath().equals(path)) {
+      send(exchange, 404, ("not found: " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8));
+      return false;
+    }
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+      send(exchange, 405, (method + " is not allowed on " + path + "; use GET").getBytes(StandardCharsets.UTF_8));
+      return false;
+    }
+    return true;
+  }
+
   private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.getResponseHeaders().add("Content-Type", status == 200 && body.length > 0 && body[0] == '{'
         ? "application/json" : "text/plain; charset=utf-8");
-    exchange.sendResponseHeaders(status, body.length);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+      if (!head) {
+        out.write(body);
+      }
     }
   }
 
-  /** The base URL, ending with a slash. */
+  /** The base URL, ending with a slash; a wildcard address is shown as loopback, where the URL works. */
   String url() {
     InetSocketAddress a = server.getAddress();
-    return "http://" + a.getHostString() + ":" + a.getPort() + "/";
+    String host = a.getAddress() != null && a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getHostString();
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/";
   }
 
   @Override

@@ -82,13 +82,14 @@ final class RunCommand implements Callable<Integer> {
     ResourceLock resourceLock = lock.newLock(id, renewDeadline);
     try {
       preflight(resourceLock);
+      ResourceLock reporting = ReachabilityReport.wrap(resourceLock);
       LeaderHealthCheck health = new LeaderHealthCheck(Duration.ofSeconds(5));
       CompletableFuture<Integer> outcome = new CompletableFuture<>();
       Callbacks callbacks = new Callbacks(id, outcome);
       LeaderElectionConfig config;
       try {
         config = LeaderElectionConfig.builder()
-            .lock(resourceLock).leaseDuration(leaseDuration).renewDeadline(renewDeadline).retryPeriod(retryPeriod)
+            .lock(reporting).leaseDuration(leaseDuration).renewDeadline(renewDeadline).retryPeriod(retryPeriod)
             .releaseOnCancel(true).watchdog(health).callbacks(callbacks).build();
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -96,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
       LeaderElector elector = new LeaderElector(config);
       LeaderHttpServer server = http == null ? null : LeaderHttpServer.start(http, elector, health, resourceLock);
       if (server != null) {
-        System.err.println("baton: serving " + server.url() + "leader and " + server.url() + "healthz");
+        Console.say("serving " + server.url() + "leader and " + server.url() + "healthz");
       }
       // HUP, INT and TERM alike: the first stops the command gracefully and releases the lock; the next
       // kills the command at once (the lock is still released after it is gone). The handlers stay until
@@ -108,11 +109,11 @@ final class RunCommand implements Callable<Integer> {
         Signal signal = new Signal(name);
         previous.put(signal, Signal.handle(signal, s -> {
           if (signals.incrementAndGet() == 1) {
-            System.err.println("baton: SIG" + s.getName() + ": stopping the command and releasing the lock "
+            Console.say("SIG" + s.getName() + ": stopping the command and releasing the lock "
                 + "(signal again to kill the command at once)");
             outcome.complete(ExitCodes.OK);
           } else {
-            System.err.println("baton: SIG" + s.getName() + " again: killing the command");
+            Console.say("SIG" + s.getName() + " again: killing the command");
             callbacks.killCommand();
           }
         }));
@@ -129,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
         }
       } catch (ExecutionException e) {
         if (e.getCause() instanceof IdentityConflictException conflict) {
-          System.err.println("baton: " + conflict.getMessage());
+          Console.say("" + conflict.getMessage());
           code = ExitCodes.IDENTITY_CONFLICT;
         } else {
           throw e;
@@ -221,14 +222,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public void onStartedLeading(LeaderContext term) {
-      System.err.println("baton: " + id + " leads " + term.lockDescription() + "; starting " + String.join(" ", command));
+      Console.say("" + id + " leads " + term.lockDescription() + "; starting " + String.join(" ", command));
       ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
       commandEnvironment(builder.environment(), id, term.fencingToken(), term.lockDescription());
       Process process;
       try {
         process = builder.start();
       } catch (IOException e) {
-        System.err.println("baton: cannot start " + command.get(0) + ": " + e.getMessage());
+        Console.say("cannot start " + command.get(0) + ": " + e.getMessage());
         outcome.complete(127);
         return;
       }
@@ -238,7 +239,7 @@ final class RunCommand implements Callable<Integer> {
       int exit = stopper.awaitExit();
       running = null;
       if (term.isLeading()) {
-        System.err.println("baton: " + String.join(" ", command) + " exited with status " + exit + "; releasing the lock");
+        Console.say("" + String.join(" ", command) + " exited with status " + exit + "; releasing the lock");
         outcome.complete(exit);
       }
     }
@@ -246,14 +247,14 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public void onStoppedLeading() {
       if (!outcome.isDone()) {
-        System.err.println("baton: " + id + " lost leadership; the command was stopped");
+        Console.say("" + id + " lost leadership; the command was stopped");
         outcome.complete(ExitCodes.LEADERSHIP_LOST);
       }
     }
 
     @Override
     public void onNewLeader(String leader) {
-      System.err.println("baton: leader is " + (leader.isEmpty() ? "(none)" : leader));
+      Console.say("leader is " + (leader.isEmpty() ? "(none)" : leader));
     }
   }
 }
