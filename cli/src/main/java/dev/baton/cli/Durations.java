@@ -16,6 +16,16 @@ public final class Durations implements CommandLine.ITypeConverter<Duration> {
   }
 
   /**
+   * Writes a duration as it is read, in Go's syntax.
+   *
+   * @param duration the duration
+   * @return such as {@code 1m30s}
+   */
+  public static String format(Duration duration) {
+    return GoDurations.format(duration);
+  }
+
+  /**
    * Parses a duration.
    *
    * @param value such as {@code 15s}, {@code 500ms}, {@code 1m30s}, {@code PT15S}

@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** {@code baton status}: the lock's current record, as a table or JSON. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Reads the lock's record once and prints it: holder, lease duration, acquired and renewed ago,",
-        "transitions. Exit status 4 when the lock has no record yet."})
+    description = {"Reads the lock's record once and prints it: holder, lease duration, acquired and renewed ago, transitions.",
+        "Exit status 4 when the lock has no record yet. With --watch, prints each change of holder until Ctrl-C."})
 final class StatusCommand implements Callable<Integer> {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -28,12 +28,33 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON for machines")
   boolean json;
 
+  @Option(names = "--watch", description = {"keep watching and print a line at each change of holder (as etcdctl elect -l);",
+      "with a watchable lock at once, else by polling every --interval; Ctrl-C ends it"})
+  boolean watch;
+
+  @Option(names = "--interval", defaultValue = "1s", converter = Durations.class,
+      description = "how often --watch reads the lock when it cannot watch it (default ${DEFAULT-VALUE})")
+  Duration interval;
+
+  @Option(names = "--changes", paramLabel = "N", defaultValue = "0",
+      description = "with --watch, exit 0 after N changes of holder (0: never), to wait for a failover in a script")
+  int changes;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     ResourceLock resourceLock = lock.newLock("baton-status", Duration.ofSeconds(10));
+    if (watch) {
+      try {
+        return watch(resourceLock);
+      } finally {
+        if (resourceLock instanceof AutoCloseable closeable) {
+          closeable.close();
+        }
+      }
+    }
     try {
       LeaderElectionRecord record = resourceLock.get().record();
       spec.commandLine().getOut().print(json ? json(resourceLock.describe(), record, Instant.now())
@@ -48,6 +69,60 @@ final class StatusCommand implements Callable<Integer> {
     } finally {
       if (resourceLock instanceof AutoCloseable closeable) {
         closeable.close();
+      }
+    }
+  }
+
+  /**
+   * Prints the holder now and at each change: {@code <time> holder <identity> (transitions N)}. A
+   * watchable lock wakes the loop at once; the loop also reads every {@link #interval}.
+   */
+  private int watch(ResourceLock resourceLock) throws Exception {
+    java.util.concurrent.BlockingQueue<Boolean> wake = new java.util.concurrent.LinkedBlockingQueue<>();
+    dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch recordWatch = null;
+    if (resourceLock instanceof dev.baton.leaderelection.resourcelock.WatchableResourceLock w) {
+      try {
+        recordWatch = w.watch(r -> wake.offer(Boolean.TRUE));
+      } catch (LockException e) {
+        Console.say("cannot watch " + resourceLock.describe() + ", polling every " + Durations.format(interval) + ": "
+            + e.getMessage());
+      }
+    }
+    try {
+      String last = null;
+      int seen = -1;
+      String lastProblem = null;
+      while (true) {
+        String holder;
+        try {
+          LeaderElectionRecord r = resourceLock.get().record();
+          holder = (r.holderIdentity().isEmpty() ? "(none: released)" : r.holderIdentity())
+              + " (transitions " + r.leaderTransitions() + ")";
+          lastProblem = null;
+        } catch (RecordNotFoundException e) {
+          holder = "(no record yet)";
+        } catch (LockException e) {
+          if (!e.getMessage().equals(lastProblem)) {
+            Console.say("cannot read " + resourceLock.describe() + ": " + e.getMessage() + "; retrying");
+            lastProblem = e.getMessage();
+          }
+          holder = null;
+        }
+        if (holder != null && !holder.equals(last)) {
+          spec.commandLine().getOut().println(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+              + " holder " + holder);
+          spec.commandLine().getOut().flush();
+          last = holder;
+          if (++seen >= changes && changes > 0) {
+            return ExitCodes.OK;
+          }
+        }
+        wake.poll(interval.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        wake.clear();
+      }
+    } finally {
+      if (recordWatch != null) {
+        recordWatch.close();
       }
     }
   }
