@@ -103,6 +103,31 @@ public class LockOptions {
     return s;
   }
 
+  /**
+   * Why the store may not answer, found by probing its endpoints the way an operator would (for
+   * etcd: unknown host, connection refused, a silent port, TLS against plaintext, not etcd); empty
+   * for stores without a probe.
+   *
+   * @return the findings
+   */
+  java.util.Optional<String> diagnoseConnection() {
+    if (lockType == null || !java.util.Arrays.asList(lockType.split("-to-")).contains("etcd")) {
+      return java.util.Optional.empty();
+    }
+    String endpoints = settings.getOrDefault("etcd.endpoints",
+        etcdEndpoints != null ? etcdEndpoints : System.getenv("BATON_ETCD_ENDPOINTS"));
+    if (endpoints == null || endpoints.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      List<java.net.URI> uris = java.util.Arrays.stream(endpoints.split(",")).map(String::trim)
+          .map(e -> java.net.URI.create(e.contains("://") ? e : "http://" + e)).toList();
+      return java.util.Optional.of(dev.baton.lock.etcd.EtcdConnectionDiagnosis.explain(uris, Duration.ofSeconds(1)));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** Fails with a usage error when the lock type or name is missing. */
   void requireLock() {
     if (lockType == null || lockType.isBlank()) {

@@ -167,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
       } catch (TransientLockException e) {
         if (System.nanoTime() - deadline >= 0) {
           throw new CliException(ExitCodes.SETUP, "cannot reach the lock store within " + PREFLIGHT_PATIENCE.toSeconds()
-              + " s: " + e.getMessage(), e);
+              + " s: " + e.getMessage() + lock.diagnoseConnection().map(d -> "; probing it: " + d).orElse(""), e);
         }
         java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
       } catch (LockException e) {

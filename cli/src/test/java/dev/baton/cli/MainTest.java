@@ -107,6 +107,7 @@ class MainTest {
         "--lease-duration", "2s", "--renew-deadline", "1s", "--retry-period", "200ms", "--", "true");
     assertEquals("1", r[0], r[2]);
     assertTrue(r[2].startsWith("baton: cannot reach the lock store within 10 s: etcd at http://127.0.0.1:1 did not answer"), r[2]);
+    assertTrue(r[2].contains("; probing it: 127.0.0.1:1: connection refused (nothing listens there)"), r[2]);
     assertEquals(1, r[2].lines().filter(l -> l.startsWith("baton:")).count(), "one line: " + r[2]);
     assertFalse(r[2].contains("\tat "), "no stack trace without --verbose: " + r[2]);
   }

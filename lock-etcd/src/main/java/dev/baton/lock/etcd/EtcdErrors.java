@@ -58,6 +58,13 @@ final class EtcdErrors {
     }
     Status.Code code = statusCode(failure);
     String detail = failure.getMessage();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("authentication is not enabled")) {
+        return new LockException(lock, "authentication is not enabled on the etcd at " + endpoints + ", but etcd.user "
+            + "and etcd.password were given: remove them, or enable authentication on the server (etcdctl auth enable)",
+            failure);
+      }
+    }
     if (code == Status.Code.UNAUTHENTICATED || code == Status.Code.PERMISSION_DENIED
         || (detail != null && (detail.contains("authentication failed") || detail.contains("invalid auth token")
         || detail.contains("user name is empty") || detail.contains("permission denied")))) {
