@@ -27,8 +27,9 @@ public class LockOptions {
       description = "lock type: leases, configmaps, etcd, zookeeper, a migration PRIMARY-to-SECONDARY (env BATON_LOCK)")
   String lockType;
 
-  @Option(names = "--namespace", defaultValue = "${env:BATON_NAMESPACE:-default}",
-      description = "the lock's namespace (env BATON_NAMESPACE, default ${DEFAULT-VALUE})")
+  @Option(names = "--namespace", defaultValue = "${env:BATON_NAMESPACE}",
+      description = {"the lock's namespace (env BATON_NAMESPACE); default for Kubernetes locks: the kubeconfig",
+          "context's namespace or the pod's, as kubectl; else 'default'"})
   String namespace;
 
   @Option(names = "--name", defaultValue = "${env:BATON_NAME}",
@@ -128,6 +129,19 @@ public class LockOptions {
     }
   }
 
+  /**
+   * The namespace given, else kubectl's for a Kubernetes lock type (the kubeconfig context's, or the
+   * pod's), else {@code default}.
+   */
+  String namespace(ResourceLockOptions options) {
+    if (namespace != null && !namespace.isBlank()) {
+      return namespace.trim();
+    }
+    boolean kubernetes = lockType != null && java.util.Arrays.stream(lockType.split("-to-"))
+        .anyMatch(t -> t.equals(ResourceLocks.LEASES) || t.equals(ResourceLocks.CONFIGMAPS));
+    return kubernetes ? dev.baton.lock.lease.KubernetesLockProviders.defaultNamespace(options) : "default";
+  }
+
   /** Fails with a usage error when the lock type or name is missing. */
   void requireLock() {
     if (lockType == null || lockType.isBlank()) {
@@ -173,18 +187,20 @@ public class LockOptions {
    */
   ResourceLock newLock(String identity, Duration renewDeadline) {
     requireLock();
+    String ns = namespace;
     try {
       Predicate<String> reads = ResourceLocks.settingKeys(lockType).<Predicate<String>>map(keys -> keys::contains)
           .orElse(key -> true);
       ResourceLockOptions options = ResourceLockOptions.builder().settings(settings(System::getenv, reads))
           .renewDeadline(renewDeadline).build();
-      return ResourceLocks.newLock(lockType, namespace, name, ResourceLockConfig.of(identity), options);
+      ns = namespace(options);
+      return ResourceLocks.newLock(lockType, ns, name, ResourceLockConfig.of(identity), options);
     } catch (LockTypeResolutionException e) {
       throw new CliException(ExitCodes.SETUP, e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.SETUP, e.getMessage(), e);
     } catch (LockException e) {
-      throw new CliException(ExitCodes.SETUP, "cannot set up the " + lockType + " lock " + namespace + "/" + name + ": "
+      throw new CliException(ExitCodes.SETUP, "cannot set up the " + lockType + " lock " + ns + "/" + name + ": "
           + e.getMessage(), e);
     }
   }

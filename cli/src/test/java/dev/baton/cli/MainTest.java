@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -140,6 +141,25 @@ class MainTest {
     Map<String, String> ambient = etcdOnly.settings(Map.of("BATON_ZOOKEEPER_DIGEST", "u:secret",
         "BATON_ZOOKEEPER_CONNECT", "zk:2181", "BATON_ETCD_ENDPOINTS", "http://e:2379")::get, key -> key.startsWith("etcd."));
     assertEquals(Map.of("etcd.endpoints", "http://e:2379"), ambient);
+  }
+
+  @Test
+  @DisplayName("Without --namespace, a Kubernetes lock takes the kubeconfig context's namespace, as kubectl; others 'default'")
+  void defaultNamespace(@TempDir Path dir) throws Exception {
+    Path kubeconfig = Files.writeString(dir.resolve("config"), String.join("\n", "apiVersion: v1", "kind: Config",
+        "clusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]", "users: [{name: u, user: {token: t}}]",
+        "contexts: [{name: x, context: {cluster: c, user: u, namespace: payments}}]", "current-context: x", ""));
+    LockOptions leases = new LockOptions();
+    new CommandLine(leases).parseArgs("--lock", "leases", "--name", "x");
+    ResourceLockOptions withKubeconfig = ResourceLockOptions.builder()
+        .setting("kubernetes.kubeconfig", kubeconfig.toString()).build();
+    assertEquals("payments", leases.namespace(withKubeconfig));
+    LockOptions explicit = new LockOptions();
+    new CommandLine(explicit).parseArgs("--lock", "leases", "--name", "x", "--namespace", "ops");
+    assertEquals("ops", explicit.namespace(withKubeconfig));
+    LockOptions etcd = new LockOptions();
+    new CommandLine(etcd).parseArgs("--lock", "etcd", "--name", "x");
+    assertEquals("default", etcd.namespace(withKubeconfig));
   }
 
   @Test

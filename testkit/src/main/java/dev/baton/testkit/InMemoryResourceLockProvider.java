@@ -1,12 +1,12 @@
 package dev.baton.testkit;
 
-import java.util.Set;
-import java.util.Optional;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
 import dev.baton.leaderelection.resourcelock.ResourceLockRequest;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from the testkit.

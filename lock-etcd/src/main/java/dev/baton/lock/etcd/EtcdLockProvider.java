@@ -1,6 +1,5 @@
 package dev.baton.lock.etcd;
 
-import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -13,6 +12,7 @@ import io.etcd.jetcd.ClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**

@@ -1,6 +1,5 @@
 package dev.baton.lock.lease;
 
-import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.EventRecorder;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -16,7 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 
 /** The providers of {@code leases} and {@code configmaps}, and the client they build. */
 public final class KubernetesLockProviders {
@@ -40,6 +41,10 @@ public final class KubernetesLockProviders {
         String contents = Files.readString(settings.kubeconfig().get(), StandardCharsets.UTF_8);
         base = Config.fromKubeconfig(settings.context().orElse(null), contents, settings.kubeconfig().get().toString());
       } else {
+        Optional<String> missing = missingConfiguration(System::getenv, Path.of(System.getProperty("user.home", "/")));
+        if (missing.isPresent()) {
+          throw new LockException(lockDescription, missing.get(), null);
+        }
         base = Config.autoConfigure(settings.context().orElse(null));
       }
     } catch (IOException | RuntimeException e) {
@@ -53,6 +58,70 @@ public final class KubernetesLockProviders {
         .withRequestRetryBackoffLimit(0)
         .build();
     return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /**
+   * Why fabric8's own resolution would find no cluster: not in a pod (no service host, or no
+   * service-account token) and no kubeconfig where kubectl looks ({@code $KUBECONFIG}, else
+   * {@code ~/.kube/config}). fabric8 would otherwise go on with a default of localhost and fail each
+   * call with an unhelpful message.
+   *
+   * @param environment the process environment
+   * @param home the user's home directory
+   * @return the problem, naming where it looked, or empty when a configuration is there
+   */
+  static Optional<String> missingConfiguration(java.util.function.Function<String, String> environment, Path home) {
+    boolean inPod = environment.apply("KUBERNETES_SERVICE_HOST") != null
+        && Files.exists(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH));
+    if (inPod) {
+      return Optional.empty();
+    }
+    String kubeconfigVariable = environment.apply("KUBECONFIG");
+    java.util.List<Path> looked = new java.util.ArrayList<>();
+    if (kubeconfigVariable != null && !kubeconfigVariable.isBlank()) {
+      for (String part : kubeconfigVariable.split(java.io.File.pathSeparator)) {
+        if (!part.isBlank()) {
+          looked.add(Path.of(part.trim()));
+        }
+      }
+    } else {
+      looked.add(home.resolve(".kube").resolve("config"));
+    }
+    if (looked.stream().anyMatch(Files::isRegularFile)) {
+      return Optional.empty();
+    }
+    return Optional.of("no Kubernetes configuration found: not running in a pod (KUBERNETES_SERVICE_HOST "
+        + (environment.apply("KUBERNETES_SERVICE_HOST") == null ? "is not set" : "is set, but there is no service-account token at "
+            + Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH)
+        + ") and no kubeconfig at " + looked.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+        + "; give one with the setting " + KubernetesLockSettings.KUBECONFIG + " (baton: --kubeconfig) or KUBECONFIG");
+  }
+
+  /**
+   * The namespace kubectl would use: the current (or the settings') kubeconfig context's namespace, the
+   * pod's own namespace in a cluster, else {@code default}. For programs that let users leave the
+   * lock's namespace out.
+   *
+   * @param options the lock options (kubeconfig and context settings)
+   * @return the namespace
+   */
+  public static String defaultNamespace(dev.baton.leaderelection.resourcelock.ResourceLockOptions options) {
+    try {
+      KubernetesLockSettings settings = KubernetesLockSettings.from(options);
+      Config config;
+      if (settings.kubeconfig().isPresent()) {
+        config = Config.fromKubeconfig(settings.context().orElse(null),
+            Files.readString(settings.kubeconfig().get(), StandardCharsets.UTF_8), settings.kubeconfig().get().toString());
+      } else if (missingConfiguration(System::getenv, Path.of(System.getProperty("user.home", "/"))).isPresent()) {
+        return "default";
+      } else {
+        config = Config.autoConfigure(settings.context().orElse(null));
+      }
+      String namespace = config.getNamespace();
+      return namespace == null || namespace.isBlank() ? "default" : namespace;
+    } catch (IOException | RuntimeException e) {
+      return "default";
+    }
   }
 
   /** The client from the options, or a new one the lock will own. */

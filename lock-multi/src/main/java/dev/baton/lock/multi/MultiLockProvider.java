@@ -1,8 +1,5 @@
 package dev.baton.lock.multi;
 
-import java.util.TreeSet;
-import java.util.Set;
-import java.util.Optional;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.CompositeLockType;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -12,6 +9,9 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
 import dev.baton.leaderelection.resourcelock.ResourceLockRequest;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Serves every composite lock type {@code PRIMARY-to-SECONDARY} (registered as

@@ -1,6 +1,5 @@
 package dev.baton.lock.zookeeper;
 
-import java.util.Set;
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -11,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
