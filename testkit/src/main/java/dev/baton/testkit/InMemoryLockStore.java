@@ -194,14 +194,16 @@ public final class InMemoryLockStore {
 
   /**
    * Calls {@code listener} after every change of one record, with the new record or empty when it
-   * was deleted, on the thread that made the change.
+   * was deleted, on the thread that made the change. Registering is atomic with the store's writes:
+   * every write either finished (its listeners called) before this registered, or is delivered to
+   * {@code listener}.
    *
    * @param namespace the lock's namespace
    * @param name the lock's name
    * @param listener what to call; must return quickly
    * @return an action that removes the listener
    */
-  public Runnable listen(String namespace, String name, Consumer<Optional<StoredRecord>> listener) {
+  public synchronized Runnable listen(String namespace, String name, Consumer<Optional<StoredRecord>> listener) {
     List<Consumer<Optional<StoredRecord>>> list =
         listeners.computeIfAbsent(key(namespace, name), k -> new CopyOnWriteArrayList<>());
     list.add(listener);

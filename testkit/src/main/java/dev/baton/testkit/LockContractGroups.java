@@ -51,6 +51,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 public abstract class LockContractGroups extends LockConformanceSupport {
 
   private static final int RACERS = 5;
+  /** Rounds of {@code watchOpenedJustBeforeWrite}: each opens a watch and writes at once. */
+  private static final int WATCH_RACE_ROUNDS = 25;
 
   /** The record contract every lock keeps. */
   @Nested
@@ -220,6 +222,76 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         assertTrue(time.awaitUntil(() -> seen.stream().anyMatch(r -> r.record().leaderTransitions() == 1),
             Duration.ofSeconds(10)).isPresent(), "the watcher never saw the update; it saw " + seen);
       }
+    }
+
+    @Test
+    @DisplayName("A watch opened just before a write delivers that write, every time")
+    void watchOpenedJustBeforeWrite() throws Exception {
+      assumeCapability(LockCapability.WATCH);
+      String name = uniqueName();
+      ResourceLock writer = lock(name, "a");
+      for (int round = 1; round <= WATCH_RACE_ROUNDS; round++) {
+        // A fresh watcher each round. Every other one comes from ResourceLocks.newLock, as a
+        // candidate's does: on most backends it has a client of its own, whose first watch must
+        // first open a connection, which is when a watch registered asynchronously falls behind.
+        boolean byType = round % 2 == 0;
+        ResourceLock watcherLock = byType
+            ? ResourceLocks.newLock(lockType(), namespace(), name, ResourceLockConfig.of("w" + round), lockOptions())
+            : lock(name, "w" + round);
+        try {
+          WatchableResourceLock watcher = assertInstanceOf(WatchableResourceLock.class, watcherLock,
+              "the backend declares WATCH, so its locks must implement WatchableResourceLock");
+          // Each round writes a record no earlier round wrote (its transitions count is the round).
+          LeaderElectionRecord written = heldBy("a", round);
+          List<LeaderElectionRecord> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+          try (WatchableResourceLock.RecordWatch w = watcher.watch(r -> {
+            if (r != null) {
+              seen.add(r.record());
+            }
+          })) {
+            // At once, with no pause: the write must be delivered however soon it follows watch().
+            if (round == 1) {
+              writer.create(written);
+            } else {
+              writer.update(written);
+            }
+            int r = round;
+            assertTrue(time.awaitUntil(() -> seen.contains(written), Duration.ofSeconds(10)).isPresent(),
+                () -> "round " + r + " of " + WATCH_RACE_ROUNDS + " (watcher from " + (byType ? "ResourceLocks.newLock"
+                    : "the backend's hook") + "): the watch opened just before the " + (r == 1 ? "create" : "update")
+                    + " of " + written + " never delivered it; it delivered " + seen);
+          }
+        } finally {
+          if (byType && watcherLock instanceof AutoCloseable closeable) {
+            closeable.close();
+          }
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("Opening a watch does not move the compare-and-set version: an update after it still conflicts with a write the lock never read")
+    void watchKeepsCompareAndSetVersion() throws Exception {
+      assumeCapability(LockCapability.WATCH);
+      String name = uniqueName();
+      lock(name, "setup").create(heldBy("setup", 0));
+      WatchableResourceLock a = assertInstanceOf(WatchableResourceLock.class, lock(name, "a"),
+          "the backend declares WATCH, so its locks must implement WatchableResourceLock");
+      a.get();
+      OptionalLong readByA = a.revision();
+      ResourceLock b = lock(name, "b");
+      b.get();
+      LeaderElectionRecord bWins = heldBy("b", 1);
+      b.update(bWins);
+      try (WatchableResourceLock.RecordWatch w = a.watch(r -> { })) {
+        // The watch has read b's write (or its revision); a itself has not.
+        assertEquals(readByA, a.revision(), "opening the watch changed the revision a last read or wrote");
+        UpdateConflictException e = assertThrows(UpdateConflictException.class, () -> a.update(heldBy("a", 2)),
+            "a's update compared against the version its watch read, not the one a itself read: it overwrote b's "
+                + "write without ever reading it");
+        assertEquals(a.describe(), e.lockDescription());
+      }
+      assertEquals(bWins, lock(name, "c").get().record(), "the conflicting update must not write");
     }
   }
 

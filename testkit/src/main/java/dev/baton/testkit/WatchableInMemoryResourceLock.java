@@ -28,6 +28,15 @@ public class WatchableInMemoryResourceLock extends InMemoryResourceLock implemen
     super(store, namespace, name, config);
   }
 
+  /**
+   * Registers {@code listener} with the store at once, before this returns, so the watch's known point
+   * is the registration itself: a write that finished before it is not delivered, every write after
+   * it is, each one, on the writing thread, in order. It reads nothing, so it cannot change the
+   * revision the next {@link #update} compares against.
+   *
+   * @param listener receives each change after the registration
+   * @return a handle that unregisters the listener
+   */
   @Override
   public RecordWatch watch(Consumer<ObservedRecord> listener) {
     Objects.requireNonNull(listener, "listener");

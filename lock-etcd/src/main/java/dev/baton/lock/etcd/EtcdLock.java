@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *       this instance last read or wrote; otherwise {@link UpdateConflictException}.</li>
  *   <li>{@link #get} returns the stored bytes unchanged; {@link #revision()} is the key's mod
  *       revision, which etcd increases with every write (the fencing source).</li>
- *   <li>{@link #watch} follows the key with an etcd watch, re-established from the last revision
- *       seen when it breaks.</li>
+ *   <li>{@link #watch} reads the key and follows it with an etcd watch from just after that read's
+ *       revision, so no write after {@code watch} returns can be missed; a broken watch is
+ *       re-established from the last revision seen.</li>
  * </ul>
  *
  * <p>Every call is bounded by the settings' timeout; an unreachable cluster is a
@@ -201,10 +202,40 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     return key;
   }
 
+  /**
+   * Follows the key from a known point. This reads the key (bounded by the lock's timeout, failing
+   * as {@link #get} fails), and starts an etcd watch at the read's store revision + 1: etcd then
+   * replays every write after the read, however long the watch takes to register, so every write
+   * committed after this method returns is delivered, each one, in revision order. The state read
+   * is not delivered (see {@link WatchableResourceLock#watch}); it is what later deliveries are
+   * compared with after a resync. The read is the watch's own: it does not change the mod
+   * revision the next {@link #update} compares against, nor {@link #revision()}.
+   *
+   * <p>When the watch breaks it is opened again from the revision after the last one delivered.
+   * When etcd can no longer serve from there (compacted, or a revision it does not have, as after
+   * a restore), the watch reads the key again, delivers that state if it differs from the last one
+   * delivered (the writes in between are lost to the compaction), and goes on from just after
+   * that read.
+   *
+   * @param listener receives each change after the read
+   * @return the running watch
+   * @throws TransientLockException when etcd cannot be reached within the timeout
+   * @throws LockException when etcd refuses the read (authentication, TLS)
+   */
   @Override
-  public RecordWatch watch(Consumer<ObservedRecord> listener) {
+  public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
     Objects.requireNonNull(listener, "listener");
-    return new KeyWatch(listener).start();
+    KeyWatch watch = new KeyWatch(listener);
+    // The anchor: a read of the key, with the store revision it was made at. Not under this lock's
+    // monitor and never written to lastModRevision, so it cannot move the next update's precondition.
+    GetResponse anchor = await(() -> client.getKVClient().get(keyBytes), "read starting the watch");
+    try {
+      watch.startAfter(anchor);
+    } catch (RuntimeException e) {
+      watch.close();
+      throw EtcdErrors.translate(e, "watch of key " + key, describe(), endpoints);
+    }
+    return watch;
   }
 
   /** Closes the client if this lock built it; a lock on a given client leaves it open. */
@@ -225,9 +256,10 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   }
 
   /**
-   * A watch on the key, re-established after errors from the last revision it saw. When etcd can no
-   * longer serve from there (compacted, or a revision etcd does not have yet, as after a restore),
-   * it reads the key as it is now, delivers it if it changed, and watches from just after that read.
+   * A watch on the key from just after a read, re-established after errors from the last revision
+   * it saw. When etcd can no longer serve from there (compacted, or a revision etcd does not have
+   * yet, as after a restore), it reads the key as it is now, delivers it if it changed, and watches
+   * from just after that read.
    */
   private final class KeyWatch implements RecordWatch {
     private static final long UNKNOWN = -1;
@@ -235,7 +267,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     private final Consumer<ObservedRecord> listener;
     private final AtomicLong nextRevision = new AtomicLong();
     private final Object deliveries = new Object();
-    /** The mod revision of the record last delivered, 0 after a delete, UNKNOWN before any delivery. */
+    /** The mod revision of the state read at the start or delivered since, 0 when the key is absent. */
     private long deliveredModRevision = UNKNOWN;
     /** Set while a reopen is scheduled, so one break (onError then onCompleted) schedules one. */
     private final AtomicBoolean reopening = new AtomicBoolean();
@@ -247,9 +279,14 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
       this.listener = listener;
     }
 
-    KeyWatch start() {
+    /** Takes {@code anchor}'s state as already known (not delivered) and watches from its revision + 1. */
+    void startAfter(GetResponse anchor) {
+      KeyValue kv = anchor.getKvs().isEmpty() ? null : anchor.getKvs().get(0);
+      synchronized (deliveries) {
+        deliveredModRevision = kv == null ? 0 : kv.getModRevision();
+      }
+      nextRevision.set(anchor.getHeader().getRevision() + 1);
       open();
-      return this;
     }
 
     private synchronized void open() {
@@ -261,12 +298,9 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
         resync();
         return;
       }
-      WatchOption.Builder option = WatchOption.builder();
-      long from = nextRevision.get();
-      if (from > 0) {
-        option.withRevision(from);
-      }
-      watcher = client.getWatchClient().watch(keyBytes, option.build(), new Watch.Listener() {
+      // Always from a known revision: etcd replays from there whenever the watch registers.
+      WatchOption option = WatchOption.builder().withRevision(nextRevision.get()).build();
+      watcher = client.getWatchClient().watch(keyBytes, option, new Watch.Listener() {
         @Override
         public void onNext(WatchResponse response) {
           for (WatchEvent event : response.getEvents()) {

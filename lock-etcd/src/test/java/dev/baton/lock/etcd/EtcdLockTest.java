@@ -179,6 +179,29 @@ class EtcdLockTest {
   }
 
   @Test
+  @DisplayName("A watch whose registration reaches etcd late still delivers the writes made as soon as watch() returned")
+  void watchRegisteredLateMissesNothing() throws Exception {
+    String name = "l-" + UUID.randomUUID();
+    URI server = URI.create(etcd.endpoints().split(",")[0].trim());
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (TcpProxy proxy = TcpProxy.to(server.getHost(), server.getPort());
+        EtcdLock writer = (EtcdLock) ResourceLocks.newLock("etcd", "ns", name, ResourceLockConfig.of("w"), options().build());
+        EtcdLock watcher = (EtcdLock) ResourceLocks.newLock("etcd", "ns", name, ResourceLockConfig.of("r"),
+            ResourceLockOptions.builder().setting(EtcdLockSettings.ENDPOINTS, "http://127.0.0.1:" + proxy.port()).build())) {
+      writer.create(LeaderElectionRecord.of("a", 15, T, T, 0));
+      // Every byte between the watcher and etcd now takes 300 ms: the watch is registered long after
+      // watch() returns, and the writer, on a direct connection, writes twice before that.
+      proxy.setMode(ProxyMode.delay(Duration.ofMillis(300)));
+      try (WatchableResourceLock.RecordWatch w = watcher.watch(r -> seen.add(r == null ? "deleted" : r.record().holderIdentity()))) {
+        writer.update(LeaderElectionRecord.of("b", 15, T, T, 1));
+        writer.update(LeaderElectionRecord.of("c", 15, T, T, 2));
+        Await.until(() -> seen.contains("c"), Duration.ofSeconds(10), "the writes made right after watch(), got " + seen);
+        assertEquals(List.of("b", "c"), seen, "each write after the watch's read, once, in order; the state read not at all");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("revision() is the key's mod revision, as etcd reports it")
   void revisionIsModRevision() throws Exception {
     String name = "r-" + UUID.randomUUID();

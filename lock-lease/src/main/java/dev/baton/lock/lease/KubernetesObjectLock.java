@@ -11,6 +11,8 @@ import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -166,10 +168,39 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     }
   }
 
+  /**
+   * Watches the object by name from a known point: this reads the object (as {@link #get} does, but
+   * without caching it), then opens a watch from that read's resourceVersion and returns once the
+   * API server has accepted it, so every write after this returns is delivered, each one, in order
+   * (an object that did not exist is watched from "now": the API server then sends the object as
+   * it is when the watch starts, which covers a create between the read and the watch). The state
+   * read is not delivered (see {@link WatchableResourceLock#watch}); the read never changes the
+   * resourceVersion the next {@link #update} compares against, nor {@link #revision()}.
+   *
+   * <p>Events whose object is not newer than the state read or last delivered are skipped: fabric8's
+   * CRUD mock API server ignores the resourceVersion of a watch and sends the current object as
+   * ADDED whenever a watch (re)connects, so there this both drops the replay of the state already
+   * known and delivers a write made between the read and the watch. "Newer" compares the
+   * resourceVersions as numbers when both are (the API server's are etcd revisions), else as
+   * different strings.
+   *
+   * <p>fabric8 reconnects a broken watch itself from the last resourceVersion it saw; when it gives
+   * up, the watch is opened again from the last resourceVersion seen here. When the API server no
+   * longer has that resourceVersion (410 Gone), the object is read again, delivered if it differs
+   * from the last state delivered, and watched from that read.
+   *
+   * @param listener receives each change after the read
+   * @return the running watch
+   * @throws TransientLockException when the API server cannot be reached, or does not accept the
+   *     watch
+   * @throws LockException when the API server refuses the read or the watch (RBAC: get and watch)
+   */
   @Override
-  public RecordWatch watch(Consumer<ObservedRecord> listener) {
+  public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
     Objects.requireNonNull(listener, "listener");
-    return new ObjectWatch(listener).start();
+    ObjectWatch watch = new ObjectWatch(listener);
+    watch.start();
+    return watch;
   }
 
   /** Closes the client if this lock built it. */
@@ -212,9 +243,19 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     return new TransientLockException(describe(), "the " + what + " of " + describe() + " on " + server + " failed: " + e, e);
   }
 
-  /** A watch on the object by name, opened again after it closes with an error. */
+  /**
+   * A watch on the object by name from a read's resourceVersion, opened again from the last
+   * resourceVersion seen after it closes with an error, or from a new read after 410 Gone.
+   */
   private final class ObjectWatch implements RecordWatch {
     private final Consumer<ObservedRecord> listener;
+    private final Object deliveries = new Object();
+    /** Whether the object existed in the state last read or delivered. Guarded by deliveries. */
+    private boolean present;
+    /** The newest resourceVersion read or delivered; null when none is known. Guarded by deliveries. */
+    private String lastVersion;
+    /** Counts the watches opened; events of an older one are ignored. Guarded by deliveries. */
+    private int generation;
     private volatile boolean closed;
     private volatile Watch watch;
 
@@ -222,42 +263,135 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
       this.listener = listener;
     }
 
-    ObjectWatch start() {
-      open();
-      return this;
-    }
-
-    private synchronized void open() {
-      if (closed) {
-        return;
+    void start() throws LockException {
+      T anchor = call("read starting the watch", () -> resource().get());
+      String from = anchor == null ? null : anchor.getMetadata().getResourceVersion();
+      synchronized (deliveries) {
+        present = anchor != null;
+        lastVersion = from;
       }
       try {
-        watch = resource().watch(new Watcher<T>() {
-          @Override
-          public void eventReceived(Action action, T object) {
-            deliver(action, object);
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {
-            reopenLater(cause);
-          }
-        });
+        connect(from);
       } catch (RuntimeException e) {
-        reopenLater(e);
+        close();
+        throw translate(e, "watch");
       }
     }
 
-    private void deliver(Watcher.Action action, T object) {
+    /** Opens a watch from {@code from} (null: from now, with the current object sent first). */
+    private synchronized void connect(String from) {
+      int g;
+      synchronized (deliveries) {
+        g = ++generation;
+      }
+      if (closed) {
+        return;
+      }
+      ListOptions options = new ListOptionsBuilder().withResourceVersion(from).build();
+      Watch w = resource().watch(options, new Watcher<T>() {
+        @Override
+        public void eventReceived(Action action, T object) {
+          deliver(g, action, object);
+        }
+
+        @Override
+        public void onClose(WatcherException cause) {
+          reopenLater(cause.isHttpGone(), cause);
+        }
+      });
+      watch = w;
+      if (closed) {
+        w.close();
+      }
+    }
+
+    /** Opens the watch again from the last resourceVersion seen; scheduled after a close. */
+    private void reopen() {
+      String from;
+      synchronized (deliveries) {
+        from = lastVersion;
+      }
+      try {
+        connect(from);
+      } catch (KubernetesClientException e) {
+        reopenLater(e.getCode() == 410, e);
+      } catch (RuntimeException e) {
+        reopenLater(false, e);
+      }
+    }
+
+    /** After 410 Gone: reads the object, delivers it if it differs from the last state, and watches from the read. */
+    private void resync() {
+      if (closed) {
+        return;
+      }
+      T now;
+      try {
+        now = resource().get();
+      } catch (RuntimeException e) {
+        reopenLater(true, e);
+        return;
+      }
+      String from;
+      synchronized (deliveries) {
+        generation++;
+        if (now == null) {
+          from = null;
+          if (present) {
+            present = false;
+            lastVersion = null;
+            emit(null);
+          }
+        } else {
+          from = now.getMetadata().getResourceVersion();
+          boolean changed = !present || !Objects.equals(from, lastVersion);
+          present = true;
+          // The read is the new baseline, even if its resourceVersion is lower (a restored etcd).
+          lastVersion = from;
+          if (changed) {
+            emit(now);
+          }
+        }
+      }
+      try {
+        connect(from);
+      } catch (KubernetesClientException e) {
+        reopenLater(e.getCode() == 410, e);
+      } catch (RuntimeException e) {
+        reopenLater(false, e);
+      }
+    }
+
+    private void deliver(int g, Watcher.Action action, T object) {
+      synchronized (deliveries) {
+        if (closed || g != generation) {
+          return;
+        }
+        String version = object == null || object.getMetadata() == null ? null : object.getMetadata().getResourceVersion();
+        if (action == Watcher.Action.DELETED) {
+          lastVersion = newest(lastVersion, version);
+          if (present) {
+            present = false;
+            emit(null);
+          }
+        } else if (action == Watcher.Action.ADDED || action == Watcher.Action.MODIFIED) {
+          if (!isNewer(version, lastVersion)) {
+            return; // the state read or already delivered, replayed (the mock server does so on every connect)
+          }
+          present = true;
+          lastVersion = version;
+          emit(object);
+        }
+      }
+    }
+
+    /** Calls the listener; guarded by deliveries, so calls never overlap and keep their order. */
+    private void emit(T object) {
       if (closed) {
         return;
       }
       try {
-        if (action == Watcher.Action.DELETED) {
-          listener.accept(null);
-        } else if (action == Watcher.Action.ADDED || action == Watcher.Action.MODIFIED) {
-          listener.accept(read(object));
-        }
+        listener.accept(object == null ? null : read(object));
       } catch (CorruptRecordException corrupt) {
         LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
       } catch (RuntimeException e) {
@@ -265,12 +399,13 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
       }
     }
 
-    private void reopenLater(Exception cause) {
+    private void reopenLater(boolean readFirst, Exception cause) {
       if (closed) {
         return;
       }
-      LOG.debug("{}: watch closed ({}); opening it again", describe(), cause);
-      WATCH_RETRY.schedule(this::open, 500, TimeUnit.MILLISECONDS);
+      LOG.debug("{}: watch closed ({}); opening it again{}", describe(), cause,
+          readFirst ? " from a new read" : " from the last resourceVersion seen");
+      WATCH_RETRY.schedule(readFirst ? this::resync : this::reopen, 500, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -281,5 +416,24 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
         w.close();
       }
     }
+  }
+
+  /** Whether {@code candidate} is a later resourceVersion than {@code last}: as numbers when both are, else when different. */
+  static boolean isNewer(String candidate, String last) {
+    if (last == null || candidate == null) {
+      return true;
+    }
+    try {
+      return Long.parseLong(candidate) > Long.parseLong(last);
+    } catch (NumberFormatException e) {
+      return !candidate.equals(last);
+    }
+  }
+
+  private static String newest(String a, String b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || !isNewer(b, a) ? a : b;
   }
 }

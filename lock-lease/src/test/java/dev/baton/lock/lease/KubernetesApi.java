@@ -57,8 +57,13 @@ final class KubernetesApi implements AutoCloseable {
       return new KubernetesApi(null, new KubernetesClientBuilder()
           .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build(), k3s);
     }
+    return mock(new KubernetesCrudDispatcher());
+  }
+
+  /** fabric8's mock API server (HTTPS, in this JVM) answering through {@code dispatcher}. */
+  static KubernetesApi mock(KubernetesCrudDispatcher dispatcher) {
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), true);
+        dispatcher, true);
     server.init();
     return new KubernetesApi(server, server.createClient());
   }

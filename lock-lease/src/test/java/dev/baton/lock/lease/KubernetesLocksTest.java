@@ -13,6 +13,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.testkit.fixture.Await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -148,6 +149,50 @@ class KubernetesLocksTest {
       Await.until(() -> seen.contains("deleted"), Duration.ofSeconds(10), "watch events, got " + seen);
       assertEquals(List.of("x", "y", "deleted"), seen);
     }
+  }
+
+  @Test
+  @DisplayName("leases: a watch opened just before a write delivers that write, every time (25 rounds, create then updates)")
+  void leaseWatchOpenedJustBeforeWrite() throws Exception {
+    String name = name();
+    LeaseLock watcher = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("w"), Map.of());
+    LeaseLock writer = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("x"), Map.of());
+    for (int round = 1; round <= 25; round++) {
+      LeaderElectionRecord written = LeaderElectionRecord.of("x", 15, T, T, round);
+      List<LeaderElectionRecord> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (var watch = watcher.watch(r -> seen.add(r == null ? null : r.record()))) {
+        if (round == 1) {
+          writer.create(written);
+        } else {
+          writer.update(written);
+        }
+        int r = round;
+        Await.until(() -> seen.contains(written), Duration.ofSeconds(10), "round " + r + ": the "
+            + (r == 1 ? "create" : "update") + " right after watch() returned, " + written + "; delivered " + seen);
+        // The state the watch started from is never delivered, and the write only once.
+        assertEquals(List.of(written), seen, "round " + round);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("leases: opening a watch does not move the resourceVersion update compares against")
+  void leaseWatchKeepsCompareAndSetVersion() throws Exception {
+    String name = name();
+    new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("setup"), Map.of())
+        .create(LeaderElectionRecord.of("setup", 15, T, T, 0));
+    LeaseLock a = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("a"), Map.of());
+    LeaseLock b = new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("b"), Map.of());
+    a.get();
+    long readByA = a.revision().orElseThrow();
+    b.get();
+    b.update(LeaderElectionRecord.of("b", 15, T, T, 1));
+    try (var watch = a.watch(r -> { })) {
+      assertEquals(readByA, a.revision().orElseThrow(), "the watch's read changed a's resourceVersion");
+      assertThrows(UpdateConflictException.class, () -> a.update(LeaderElectionRecord.of("a", 15, T, T, 2)));
+    }
+    assertEquals("b", new LeaseLock(api.client(), "locks", name, ResourceLockConfig.of("c"), Map.of()).get().record()
+        .holderIdentity());
   }
 
   @Test

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       do not decode, or children) is {@link CorruptRecordException}. {@link #revision()} is the node's
  *       modification zxid, which strictly increases with every write in the ensemble (fencing).</li>
  *   <li>{@link #watch} follows the node with a Curator cache, which registers its watches again
- *       after reconnects.</li>
+ *       after reconnects; it returns once the cache has registered its watch and read the node, so
+ *       every later write is delivered (writes close together coalesced into the latest).</li>
  * </ul>
  *
  * <p>The record is persistent, as client-go's: leadership does not depend on the ZooKeeper session,
@@ -236,19 +237,69 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     return client;
   }
 
+  /**
+   * Follows the node with a Curator {@link CuratorCache} from a known point: this returns only once
+   * the cache is initialized, that is once ZooKeeper has registered its persistent watch on the node
+   * and the cache has read the node after that (waiting at most the lock's timeout). The watch is
+   * registered before the read on the same session, so every write committed after this returns
+   * fires an event, and the cache reads the node and delivers what it finds.
+   *
+   * <p>ZooKeeper's watch events carry no data: the cache reads the node after each one, so writes
+   * that follow each other closely may be delivered as one, the latest state (the store cannot do
+   * better; the same holds for changes made while the connection was down, which the cache reads
+   * when it registers its watch again). The state the initial load read is not delivered (see
+   * {@link WatchableResourceLock#watch}). The cache's reads are its own: they never change the
+   * version the next {@link #update} compares against, nor {@link #revision()}.
+   *
+   * @param listener receives each change after the initial load
+   * @return the running watch; closing it closes the cache
+   * @throws TransientLockException when the cache could not register its watch and read the node
+   *     within the timeout, or its read failed
+   * @throws LockException when ZooKeeper refused the read (the node's ACL)
+   */
   @Override
   public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
     Objects.requireNonNull(listener, "listener");
-    CuratorCache cache = CuratorCache.build(client, path, CuratorCache.Options.SINGLE_NODE_CACHE);
+    long deadline = deadline();
+    CompletableFuture<Void> loaded = new CompletableFuture<>();
+    CuratorCache cache = CuratorCache.builder(client, path)
+        .withOptions(CuratorCache.Options.SINGLE_NODE_CACHE)
+        .withExceptionHandler(e -> {
+          // A failed read during the initial load fails watch(); later ones are retried with the next event.
+          if (!loaded.completeExceptionally(e)) {
+            LOG.warn("{}: the watch could not read the node {}: {}", describe(), path, e.toString());
+          }
+        })
+        .build();
+    // Changes only after the initial load: the state it read is the anchor, not a change.
     cache.listenable().addListener(CuratorCacheListener.builder()
         .forCreatesAndChanges((old, node) -> deliver(listener, node.getData()))
         .forDeletes(old -> deliver(listener, null))
+        .afterInitialized()
         .build());
+    cache.listenable().addListener(CuratorCacheListener.builder().forInitialized(() -> loaded.complete(null)).build());
     try {
       cache.start();
     } catch (RuntimeException e) {
       cache.close();
       throw new LockException(describe(), "cannot watch the node " + path + ": " + e.getMessage(), e);
+    }
+    try {
+      loaded.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      cache.close();
+      throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " did not register the watch on "
+          + path + " and read the node within " + timeout, e);
+    } catch (InterruptedException e) {
+      cache.close();
+      Thread.currentThread().interrupt();
+      throw new TransientLockException(describe(), "interrupted while starting the watch on ZooKeeper", e);
+    } catch (ExecutionException e) {
+      cache.close();
+      if (e.getCause() instanceof KeeperException k) {
+        throw failure(k.code(), "watch");
+      }
+      throw new TransientLockException(describe(), "the watch on ZooKeeper failed: " + e.getCause(), e.getCause());
     }
     return cache::close;
   }
@@ -309,17 +360,20 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
 
   private void check(CuratorEvent event, String what) throws LockException {
     KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-    if (code == KeeperException.Code.OK) {
-      return;
+    if (code != KeeperException.Code.OK) {
+      throw failure(code, what);
     }
+  }
+
+  private LockException failure(KeeperException.Code code, String what) {
     String detail = "ZooKeeper at " + ensemble + " failed the " + what + " of " + path + ": " + code;
-    switch (code) {
-      case NOAUTH, AUTHFAILED -> throw new LockException(describe(), "ZooKeeper at " + ensemble + " refused the " + what
+    return switch (code) {
+      case NOAUTH, AUTHFAILED -> new LockException(describe(), "ZooKeeper at " + ensemble + " refused the " + what
           + " of " + path + " (" + code + "): the node's ACL requires other credentials; check " + ZooKeeperLockSettings.DIGEST,
           null);
-      case NOCHILDRENFOREPHEMERALS, INVALIDACL, BADARGUMENTS, UNIMPLEMENTED, NOTEMPTY -> throw new LockException(describe(),
+      case NOCHILDRENFOREPHEMERALS, INVALIDACL, BADARGUMENTS, UNIMPLEMENTED, NOTEMPTY -> new LockException(describe(),
           detail + "; the node or its parents are not usable for a lock", null);
-      default -> throw new TransientLockException(describe(), detail, null);
-    }
+      default -> new TransientLockException(describe(), detail, null);
+    };
   }
 }

@@ -205,6 +205,42 @@ class ZooKeeperLockTest {
   }
 
   @Test
+  @DisplayName("watch() returns once ZooKeeper follows the node: a write right after it is delivered, even over a slow "
+      + "connection, and the state it started from is not")
+  void watchStartsFromKnownPoint() throws Exception {
+    String name = "known-" + UUID.randomUUID();
+    try (TcpProxy proxy = TcpProxy.to(zookeeper.host(), zookeeper.port());
+         ZooKeeperLock watcher = lock(name, "watcher", ResourceLockOptions.builder()
+             .setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + proxy.port()).build());
+         ZooKeeperLock writer = lock(name, "writer", options().build())) {
+      writer.create(LeaderElectionRecord.of("before", 15, T, T, 0));
+      for (ProxyMode mode : List.of(ProxyMode.PASS, ProxyMode.delay(Duration.ofMillis(200)))) {
+        // With the delay, registering the watch and reading the node take about 0.8 s: a watch() that
+        // returned before that would miss the write or report it as the state it started from.
+        proxy.setMode(mode);
+        String next = "after-" + mode.kind();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (WatchableResourceLock.RecordWatch watch = watcher.watch(
+            o -> seen.add(o == null ? "deleted" : o.record().holderIdentity()))) {
+          writer.update(LeaderElectionRecord.of(next, 15, T, T, 1));
+          Await.until(() -> seen.contains(next), Duration.ofSeconds(10), "the write right after watch() (" + mode
+              + "), got " + seen);
+          assertEquals(List.of(next), seen, "only the write after watch() returned (" + mode + ")");
+        }
+      }
+      // A delete at once: a cache whose first read came after it would find nothing, and report nothing.
+      proxy.setMode(ProxyMode.PASS);
+      List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      try (WatchableResourceLock.RecordWatch watch = watcher.watch(
+          o -> seen.add(o == null ? "deleted" : o.record().holderIdentity()))) {
+        writer.client().delete().forPath(writer.path());
+        Await.until(() -> seen.contains("deleted"), Duration.ofSeconds(10), "the delete right after watch(), got " + seen);
+        assertEquals(List.of("deleted"), seen);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A hung connection (blackhole) fails every call with a transient error within the client timeout, and "
       + "closing does not hang either")
   void hungConnection() throws Exception {
