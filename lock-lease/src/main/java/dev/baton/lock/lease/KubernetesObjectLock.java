@@ -228,10 +228,18 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     String server = client.getMasterUrl() == null ? "the API server" : "the API server at " + client.getMasterUrl();
     if (e instanceof KubernetesClientException k) {
       int code = k.getCode();
-      if (code == 401 || code == 403) {
-        return new LockException(describe(), server + " refused the " + what + " of " + describe() + " (HTTP " + code
-            + "): grant get, create and update on this object's kind in namespace " + namespace + " (see the RBAC Role "
-            + "in the lock-lease README)", e);
+      if (code == 401) {
+        return new LockException(describe(), server + " did not accept this client's credentials for the " + what
+            + " of " + describe() + " (HTTP 401): check the kubeconfig's user or the pod's service-account token", e);
+      }
+      if (code == 403) {
+        String group = HasMetadata.getGroup(type);
+        String resource = HasMetadata.getPlural(type) + (group == null || group.isEmpty() ? "" : "." + group);
+        String said = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
+        return new LockException(describe(), server + " forbade the " + what + " of " + describe() + " (HTTP 403: " + said
+            + "): the Role bound to this client must allow the verb '" + what + "' on '" + resource + "' in namespace "
+            + namespace + "; the lock needs get, create, update and watch on it (and create on 'events' to record "
+            + "events); see the RBAC example in the lock-lease README", e);
       }
       if (code == 422 || code == 400) {
         return new LockException(describe(), server + " rejected the " + what + " of " + describe() + " (HTTP " + code
