@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,7 +16,12 @@ import java.util.concurrent.TimeUnit;
  * cannot carry either. So at the deadline the connection in use is aborted
  * ({@link Connection#abort}), which closes its socket and makes the blocked thread fail at once.
  *
- * <p>One daemon thread serves the deadlines of every lock in the JVM.
+ * <p>The abort runs on a thread of its own: some drivers first try to end the running query through
+ * a new connection (MariaDB sends {@code KILL}), which a dead network holds up. A connection whose
+ * call was aborted is never given back to a pool ({@link #aborted()}).
+ *
+ * <p>One daemon thread serves the deadlines of every lock in the JVM; aborts run on daemon threads
+ * that exist only while an abort is under way.
  */
 final class CallDeadline implements AutoCloseable {
 
@@ -25,7 +31,13 @@ final class CallDeadline implements AutoCloseable {
     return t;
   });
 
-  /** Runs the abort on the timer thread, so that it is over before {@link #close()} returns. */
+  private static final ExecutorService ABORTS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "baton-jdbc-abort");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Runs the driver's part of an abort on the aborting thread. */
   private static final Executor DIRECT = Runnable::run;
 
   private final long deadlineNanos;
@@ -33,6 +45,7 @@ final class CallDeadline implements AutoCloseable {
   private Connection connection;
   private boolean closed;
   private boolean expired;
+  private boolean aborted;
 
   private CallDeadline(Duration timeout) {
     this.deadlineNanos = System.nanoTime() + timeout.toNanos();
@@ -59,10 +72,20 @@ final class CallDeadline implements AutoCloseable {
     return expired || System.nanoTime() - deadlineNanos >= 0;
   }
 
-  /** The time left, in whole seconds rounded up, at least 1: for {@link java.sql.Statement#setQueryTimeout}. */
+  /** Whether the deadline aborted the call's connection (then it must not serve another call). */
+  synchronized boolean aborted() {
+    return aborted;
+  }
+
+  /**
+   * The query timeout for {@link java.sql.Statement#setQueryTimeout}: the time left in whole seconds
+   * rounded up, plus one, so that the deadline's abort comes first. The query timeout is the
+   * server-side backstop (a statement waiting for a row lock); a driver that cancels through a new
+   * connection (PostgreSQL) would otherwise hold the call up on a dead network.
+   */
   int queryTimeoutSeconds() {
     long left = Math.max(0, deadlineNanos - System.nanoTime());
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999_999L) / 1_000_000_000L));
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 1, (left + 999_999_999L) / 1_000_000_000L)) + 1;
   }
 
   /** The time left in milliseconds, at least 1. */
@@ -77,11 +100,13 @@ final class CallDeadline implements AutoCloseable {
     }
     expired = true;
     if (connection != null) {
-      abortQuietly(connection);
+      aborted = true;
+      Connection c = connection;
+      ABORTS.execute(() -> abortQuietly(c));
     }
   }
 
-  /** Ends the call: once this returns, the deadline can no longer abort the connection. */
+  /** Ends the call: once this returns, the deadline can no longer start an abort. */
   @Override
   public void close() {
     synchronized (this) {

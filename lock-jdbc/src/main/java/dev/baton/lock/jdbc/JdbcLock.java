@@ -313,7 +313,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
       try {
         c = dataSource.getConnection();
       } catch (SQLException e) {
-        throw deadline.expired() ? errors.timedOut(what, timeout, e) : errors.translate(e, what, false);
+        throw failure(e, what, false, deadline);
       }
       deadline.guard(c);
       if (deadline.expired()) {
@@ -334,15 +334,22 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
-      LockException failure = deadline.expired() ? errors.timedOut(what, timeout, e) : errors.translate(e, what, insert);
+      LockException failure = failure(e, what, insert, deadline);
       discard = failure instanceof TransientLockException;
       throw failure;
     } finally {
       deadline.close();
       if (c != null) {
-        release(c, discard);
+        release(c, discard || deadline.aborted());
       }
     }
+  }
+
+  /** The typed outcome of a failure; a transient one past the deadline says it ran out of time. */
+  private LockException failure(SQLException e, String what, boolean insert, CallDeadline deadline) {
+    LockException translated = errors.translate(e, what, insert);
+    return translated instanceof TransientLockException && deadline.expired()
+        ? errors.timedOut(what, timeout, e) : translated;
   }
 
   /** Learns the dialect from the connection, and creates the table when asked to, once. */

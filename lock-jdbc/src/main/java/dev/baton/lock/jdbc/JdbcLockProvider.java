@@ -110,7 +110,8 @@ public final class JdbcLockProvider implements ResourceLockProvider {
     config.setPoolName("baton-jdbc-" + lockName.replaceAll("[^A-Za-z0-9_./-]", "_"));
     config.setMaximumPoolSize(POOL_SIZE);
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+    // A quarter of the call is left for the statement once a connection was waited for.
+    config.setConnectionTimeout(Math.max(250, timeout.toMillis() * 3 / 4));
     config.setValidationTimeout(Math.max(250, timeout.toMillis() / 2));
     config.setInitializationFailTimeout(-1);
     try {
@@ -141,7 +142,8 @@ public final class JdbcLockProvider implements ResourceLockProvider {
     JdbcDialect dialect = JdbcDialect.ofUrl(url).orElse(null);
     if (dialect == JdbcDialect.POSTGRESQL) {
       String seconds = Long.toString(Math.max(1, (timeout.toMillis() + 999) / 1000));
-      return param(param(param(url, "connectTimeout", seconds), "socketTimeout", seconds), "loginTimeout", seconds);
+      return param(param(param(param(url, "connectTimeout", seconds), "socketTimeout", seconds), "loginTimeout",
+          seconds), "cancelSignalTimeout", seconds);
     }
     if (dialect == JdbcDialect.MYSQL) {
       String millis = Long.toString(Math.max(1, timeout.toMillis()));

@@ -76,7 +76,7 @@ final class SqlErrors {
           + ": " + detail + "; check jdbc.user and jdbc.password (or the DataSource's credentials)", cause);
     }
     if (any(chain, s -> state(s).equals("42P01") || state(s).equals("42S02") || s.getErrorCode() == 1146
-        || s.getErrorCode() == 42102)) {
+        || s.getErrorCode() == 42102 || s.getErrorCode() == 42103 || s.getErrorCode() == 42104)) {
       return new LockException(lock, "table " + table + " does not exist in " + where + "; create it with the DDL in "
           + "lock-jdbc/README.md or set jdbc.createTable=true (" + detail + ")", cause);
     }
