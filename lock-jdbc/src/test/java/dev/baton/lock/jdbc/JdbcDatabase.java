@@ -149,7 +149,7 @@ final class JdbcDatabase implements AutoCloseable {
 
   /** Stores {@code raw} as the row's record, bumping its version, around every lock. */
   void plant(String table, String namespace, String name, byte[] raw) throws SQLException {
-    try (Connection c = connect()) {
+    try (Connection c = dataSource().getConnection()) {
       try (PreparedStatement s = c.prepareStatement("UPDATE " + table
           + " SET record = ?, version = version + 1 WHERE namespace = ? AND name = ?")) {
         s.setBytes(1, raw);
@@ -170,7 +170,7 @@ final class JdbcDatabase implements AutoCloseable {
   }
 
   Optional<byte[]> stored(String table, String namespace, String name) throws SQLException {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT record FROM " + table
+    try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement("SELECT record FROM " + table
         + " WHERE namespace = ? AND name = ?")) {
       s.setString(1, namespace);
       s.setString(2, name);
@@ -181,7 +181,7 @@ final class JdbcDatabase implements AutoCloseable {
   }
 
   Optional<Long> storedVersion(String table, String namespace, String name) throws SQLException {
-    try (Connection c = connect(); PreparedStatement s = c.prepareStatement("SELECT version FROM " + table
+    try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement("SELECT version FROM " + table
         + " WHERE namespace = ? AND name = ?")) {
       s.setString(1, namespace);
       s.setString(2, name);
