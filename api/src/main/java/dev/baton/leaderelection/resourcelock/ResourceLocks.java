@@ -48,6 +48,9 @@ public final class ResourceLocks {
   /** A znode in ZooKeeper. */
   public static final String ZOOKEEPER = "zookeeper";
 
+  /** A row in a table of a relational database (PostgreSQL, MySQL/MariaDB, H2), through JDBC. */
+  public static final String JDBC = "jdbc";
+
   /** The reference lock in memory, from {@code baton-testkit}: for tests only. */
   public static final String INMEMORY = "inmemory";
 

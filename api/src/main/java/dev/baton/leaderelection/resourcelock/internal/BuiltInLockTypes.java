@@ -18,6 +18,7 @@ public final class BuiltInLockTypes {
       "configmaps", "baton-lock-lease",
       "etcd", "baton-lock-etcd",
       "zookeeper", "baton-lock-zookeeper",
+      "jdbc", "baton-lock-jdbc",
       "multi", "baton-lock-multi",
       "inmemory", "baton-testkit",
       "jdbc", "baton-lock-jdbc");
