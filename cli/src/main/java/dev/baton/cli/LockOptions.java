@@ -63,11 +63,16 @@ public class LockOptions {
   @Option(names = "--zookeeper-digest-file", description = "file holding user:password for ZooKeeper digest auth (env BATON_ZOOKEEPER_DIGEST_FILE, or BATON_ZOOKEEPER_DIGEST)")
   Path zookeeperDigestFile;
 
+  @Option(names = "--jdbc-password-file",
+      description = "file holding the database password for --lock jdbc (env BATON_JDBC_PASSWORD_FILE, or BATON_JDBC_PASSWORD)")
+  Path jdbcPasswordFile;
+
   @Option(names = "--kubeconfig", description = "kubeconfig file (env BATON_KUBECONFIG; default: in-cluster or ~/.kube/config)")
   Path kubeconfig;
 
   /** Secret environment variables: read by baton, never passed on to the supervised command. */
-  static final List<String> SECRET_ENVIRONMENT = List.of("BATON_ETCD_PASSWORD", "BATON_ZOOKEEPER_DIGEST");
+  static final List<String> SECRET_ENVIRONMENT = List.of("BATON_ETCD_PASSWORD", "BATON_ZOOKEEPER_DIGEST",
+      "BATON_JDBC_PASSWORD");
 
   /**
    * The settings for the lock: the convenience flags, then {@code --setting} entries (which win),
@@ -90,17 +95,22 @@ public class LockOptions {
     put(s, "zookeeper.connect", zookeeperConnect, environment.apply("BATON_ZOOKEEPER_CONNECT"), reads);
     put(s, "kubernetes.kubeconfig", kubeconfig, environment.apply("BATON_KUBECONFIG"), reads);
     s.putAll(settings);
-    for (String secret : List.of("etcd.password", "zookeeper.digest")) {
-      if (s.containsKey(secret)) {
-        throw new CliException(ExitCodes.USAGE, secret + " must not be given on the command line, where other users "
-            + "can read it; use " + (secret.startsWith("etcd") ? "--etcd-password-file or BATON_ETCD_PASSWORD"
-            : "--zookeeper-digest-file or BATON_ZOOKEEPER_DIGEST"), null);
+    Map<String, String> secretSources = Map.of(
+        "etcd.password", "--etcd-password-file or BATON_ETCD_PASSWORD",
+        "zookeeper.digest", "--zookeeper-digest-file or BATON_ZOOKEEPER_DIGEST",
+        "jdbc.password", "--jdbc-password-file or BATON_JDBC_PASSWORD");
+    for (Map.Entry<String, String> secret : new java.util.TreeMap<>(secretSources).entrySet()) {
+      if (s.containsKey(secret.getKey())) {
+        throw new CliException(ExitCodes.USAGE, secret.getKey() + " must not be given on the command line, where other "
+            + "users can read it; use " + secret.getValue(), null);
       }
     }
     secret(s, "etcd.password", etcdPasswordFile, environment.apply("BATON_ETCD_PASSWORD_FILE"),
         environment.apply("BATON_ETCD_PASSWORD"), reads);
     secret(s, "zookeeper.digest", zookeeperDigestFile, environment.apply("BATON_ZOOKEEPER_DIGEST_FILE"),
         environment.apply("BATON_ZOOKEEPER_DIGEST"), reads);
+    secret(s, "jdbc.password", jdbcPasswordFile, environment.apply("BATON_JDBC_PASSWORD_FILE"),
+        environment.apply("BATON_JDBC_PASSWORD"), reads);
     return s;
   }
 

@@ -120,6 +120,10 @@ class MainTest {
     assertEquals("2", r[0]);
     assertTrue(r[2].contains("etcd.password must not be given on the command line"), r[2]);
     assertFalse(r[2].contains("hunter2"), r[2]);
+    r = run("status", "--lock", "jdbc", "--name", "x", "--setting", "jdbc.password=hunter2");
+    assertEquals("2", r[0]);
+    assertTrue(r[2].contains("jdbc.password must not be given on the command line"), r[2]);
+    assertFalse(r[2].contains("hunter2"), r[2]);
 
     Path file = dir.resolve("pw");
     Files.writeString(file, "from-file\n");

@@ -38,11 +38,11 @@ class RunCommandTest {
   @DisplayName("The command's environment loses every secret variable of baton's and gains the term's identity, token and lock")
   void commandEnvironment() {
     java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("PATH", "/bin",
-        "BATON_ETCD_PASSWORD", "p", "BATON_ZOOKEEPER_DIGEST", "u:p", "BATON_ETCD_USER", "root"));
+        "BATON_ETCD_PASSWORD", "p", "BATON_ZOOKEEPER_DIGEST", "u:p", "BATON_JDBC_PASSWORD", "d", "BATON_ETCD_USER", "root"));
     RunCommand.commandEnvironment(env, "runner", 42, "ns/name");
     assertEquals(java.util.Map.of("PATH", "/bin", "BATON_ETCD_USER", "root", "BATON_IDENTITY", "runner",
         "BATON_FENCING_TOKEN", "42", "BATON_LOCK", "ns/name"), env);
-    assertEquals(List.of("BATON_ETCD_PASSWORD", "BATON_ZOOKEEPER_DIGEST"), LockOptions.SECRET_ENVIRONMENT);
+    assertEquals(List.of("BATON_ETCD_PASSWORD", "BATON_ZOOKEEPER_DIGEST", "BATON_JDBC_PASSWORD"), LockOptions.SECRET_ENVIRONMENT);
   }
 
   @Test

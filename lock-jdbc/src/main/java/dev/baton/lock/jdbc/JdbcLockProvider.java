@@ -40,6 +40,11 @@ public final class JdbcLockProvider implements ResourceLockProvider {
   }
 
   @Override
+  public java.util.Optional<java.util.Set<String>> settingKeys(ResourceLockRequest request) {
+    return java.util.Optional.of(JdbcLockSettings.KEYS);
+  }
+
+  @Override
   public ResourceLock create(ResourceLockRequest request) throws LockException {
     Optional<DataSource> given = request.client(DataSource.class);
     JdbcLockSettings settings = JdbcLockSettings.from(request.options(), given.isPresent());

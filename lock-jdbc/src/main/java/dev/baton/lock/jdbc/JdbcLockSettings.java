@@ -39,6 +39,9 @@ public record JdbcLockSettings(Optional<String> url, Optional<String> user, Opti
   public static final String DEFAULT_TABLE = "baton_leader_election";
 
   private static final List<String> KNOWN = List.of(URL, USER, PASSWORD, TABLE, CREATE_TABLE, WATCH);
+
+  /** Every setting key the JDBC lock reads; {@code ResourceLocks.newLock} rejects others. */
+  public static final java.util.Set<String> KEYS = java.util.Set.copyOf(KNOWN);
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([?&;:]password=)[^&;]*");
   private static final Pattern URL_USER_INFO = Pattern.compile("^(jdbc:[a-z0-9]+://)[^/@?;]*:[^/@?;]*@",
@@ -65,12 +68,6 @@ public record JdbcLockSettings(Optional<String> url, Optional<String> user, Opti
    */
   public static JdbcLockSettings from(ResourceLockOptions options, boolean dataSourceGiven) {
     List<String> problems = new ArrayList<>();
-    for (String key : options.settings().keySet()) {
-      if (key.startsWith("jdbc.") && !KNOWN.contains(key)) {
-        problems.add("unknown setting " + key + closest(key).map(k -> " (did you mean " + k + "?)").orElse("")
-            + "; the JDBC lock knows " + String.join(", ", KNOWN));
-      }
-    }
     Optional<String> url = options.setting(URL).map(String::trim).filter(u -> !u.isEmpty());
     Optional<String> user = options.setting(USER).map(String::trim).filter(u -> !u.isEmpty());
     Optional<String> password = options.setting(PASSWORD);
@@ -142,38 +139,6 @@ public record JdbcLockSettings(Optional<String> url, Optional<String> user, Opti
       return defaultValue;
     }
     return Boolean.parseBoolean(value.get());
-  }
-
-  private static Optional<String> closest(String key) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String known : KNOWN) {
-      int d = distance(key.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = known;
-      }
-    }
-    return bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] t = previous;
-      previous = current;
-      current = t;
-    }
-    return previous[b.length()];
   }
 
   /**

@@ -123,15 +123,16 @@ class JdbcLockTest {
             .setting(JdbcLockSettings.URL, "postgresql://db/app")
             .setting(JdbcLockSettings.TABLE, "1table")
             .setting(JdbcLockSettings.CREATE_TABLE, "yes")
-            .setting("jdbc.tabel", "x")
             .build()));
     String m = e.getMessage();
     assertTrue(m.startsWith("Invalid JDBC lock settings: "), m);
     for (String expected : List.of("jdbc.url 'postgresql://db/app' must start with jdbc:",
-        "jdbc.table '1table' must be a plain SQL name", "jdbc.createTable 'yes' must be true or false",
-        "unknown setting jdbc.tabel (did you mean jdbc.table?)")) {
+        "jdbc.table '1table' must be a plain SQL name", "jdbc.createTable 'yes' must be true or false")) {
       assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
     }
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock("jdbc", "ns",
+        "n", ResourceLockConfig.of("me"), ResourceLockOptions.builder().setting("jdbc.tabel", "x").build()));
+    assertTrue(typo.getMessage().contains("'jdbc.tabel' (did you mean 'jdbc.table'?)"), typo.getMessage());
     for (String url : List.of("jdbc:postgresql://db/app?user=x&password=s3cr3t", "jdbc:mysql://x:s3cr3t@db/app",
         "jdbc:h2:mem:x;PASSWORD=s3cr3t")) {
       IllegalArgumentException withPassword = assertThrows(IllegalArgumentException.class, () -> ResourceLocks.newLock(

@@ -20,8 +20,7 @@ public final class BuiltInLockTypes {
       "zookeeper", "baton-lock-zookeeper",
       "jdbc", "baton-lock-jdbc",
       "multi", "baton-lock-multi",
-      "inmemory", "baton-testkit",
-      "jdbc", "baton-lock-jdbc");
+      "inmemory", "baton-testkit");
 
   private BuiltInLockTypes() {
   }
