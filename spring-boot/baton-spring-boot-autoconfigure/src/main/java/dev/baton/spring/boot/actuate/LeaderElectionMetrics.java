@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The elector's metrics on the application's {@link MeterRegistry}, through Baton's
@@ -17,25 +18,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public class LeaderElectionMetrics implements LeaderMetrics, MeterBinder {
 
-  private final String electionName;
+  private final Supplier<String> electionName;
   private final List<MicrometerLeaderMetrics> bound = new CopyOnWriteArrayList<>();
   private volatile boolean leading;
 
   /**
-   * @param electionName the election's name ({@code LeaderElectionConfig.name()}), for the gauge
-   *     registered before the elector reports anything
+   * @param electionName the election's name ({@code LeaderElectionConfig.name()}), asked when a registry is
+   *     bound, for the gauge registered before the elector reports anything; {@code null} for none
    */
-  public LeaderElectionMetrics(String electionName) {
+  public LeaderElectionMetrics(Supplier<String> electionName) {
     this.electionName = Objects.requireNonNull(electionName, "electionName");
   }
 
   @Override
   public void bindTo(MeterRegistry registry) {
     MicrometerLeaderMetrics metrics = new MicrometerLeaderMetrics(registry);
-    if (leading) {
-      metrics.leaderOn(electionName);
-    } else {
-      metrics.leaderOff(electionName);
+    String name = electionName.get();
+    if (name != null) {
+      if (leading) {
+        metrics.leaderOn(name);
+      } else {
+        metrics.leaderOff(name);
+      }
     }
     bound.add(metrics);
   }

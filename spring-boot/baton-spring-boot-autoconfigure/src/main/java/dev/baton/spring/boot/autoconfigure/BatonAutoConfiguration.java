@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.config.TaskManagementConfigUtils;
 
 /**
@@ -162,7 +163,9 @@ public final class BatonAutoConfiguration {
     BatonProperties.Lock where = properties.getLock();
     LeaderElectionConfig.Builder config = LeaderElectionConfig.builder()
         .lock(lock)
-        .name(where.getNamespace().trim() + "/" + where.getName().trim())
+        // namespace/name: stable and short, for metric tags; an own ResourceLock bean keeps its describe()
+        .name(isBlank(where.getName()) || isBlank(where.getNamespace()) ? null
+            : where.getNamespace().trim() + "/" + where.getName().trim())
         .leaseDuration(properties.getLeaseDuration())
         .renewDeadline(properties.getRenewDeadline())
         .retryPeriod(properties.getRetryPeriod())
@@ -205,6 +208,7 @@ public final class BatonAutoConfiguration {
   static class KubernetesClientConfiguration {
 
     @Bean
+    @Order(0)
     ResourceLockOptionsCustomizer batonKubernetesClientCustomizer(ObjectProvider<KubernetesClient> client) {
       return options -> client.ifUnique(c -> options.client(KubernetesClient.class, c));
     }
@@ -216,6 +220,7 @@ public final class BatonAutoConfiguration {
   static class EtcdClientConfiguration {
 
     @Bean
+    @Order(0)
     ResourceLockOptionsCustomizer batonEtcdClientCustomizer(ObjectProvider<Client> client) {
       return options -> client.ifUnique(c -> options.client(Client.class, c));
     }
@@ -227,6 +232,7 @@ public final class BatonAutoConfiguration {
   static class CuratorClientConfiguration {
 
     @Bean
+    @Order(0)
     ResourceLockOptionsCustomizer batonCuratorClientCustomizer(ObjectProvider<CuratorFramework> client) {
       return options -> client.ifUnique(c -> options.client(CuratorFramework.class, c));
     }

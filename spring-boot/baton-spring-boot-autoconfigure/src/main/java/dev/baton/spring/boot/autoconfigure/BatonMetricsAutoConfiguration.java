@@ -1,8 +1,10 @@
 package dev.baton.spring.boot.autoconfigure;
 
 import dev.baton.leaderelection.LeaderMetrics;
+import dev.baton.spring.boot.Leadership;
 import dev.baton.spring.boot.actuate.LeaderElectionMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,8 +14,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * The elector's Micrometer meters ({@code leader_election_master_status},
  * {@code leader_election_slowpath_total}), bound by Spring Boot to the application's
- * {@code MeterRegistry}, when Micrometer is on the class path. Runs before
- * {@link BatonAutoConfiguration} so that the elector finds them.
+ * {@code MeterRegistry}, when Micrometer is on the class path. The elector of
+ * {@link BatonAutoConfiguration} reports to them as its {@link LeaderMetrics}.
  */
 @AutoConfiguration(before = BatonAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
@@ -21,17 +23,15 @@ import org.springframework.context.annotation.Bean;
 public final class BatonMetricsAutoConfiguration {
 
   /**
-   * @param properties the properties, for the election's name
+   * @param leadership the election, asked for its name when a registry is bound
    * @return the metrics, a {@link LeaderMetrics} and a {@link MeterBinder}
    */
   @Bean
   @ConditionalOnMissingBean(LeaderMetrics.class)
-  LeaderElectionMetrics batonLeaderElectionMetrics(BatonProperties properties) {
-    BatonProperties.Lock lock = properties.getLock();
-    return new LeaderElectionMetrics(trim(lock.getNamespace()) + "/" + trim(lock.getName()));
-  }
-
-  private static String trim(String value) {
-    return value == null ? "" : value.trim();
+  LeaderElectionMetrics batonLeaderElectionMetrics(ObjectProvider<Leadership> leadership) {
+    return new LeaderElectionMetrics(() -> {
+      Leadership l = leadership.getIfAvailable();
+      return l == null ? null : l.name();
+    });
   }
 }

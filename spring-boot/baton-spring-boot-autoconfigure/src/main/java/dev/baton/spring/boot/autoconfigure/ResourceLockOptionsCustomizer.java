@@ -8,7 +8,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
  * backend looks up by type. Every bean of this type is applied, in
  * {@link org.springframework.core.annotation.Order @Order}. The auto-configuration itself adds a
  * {@code KubernetesClient}, jetcd {@code Client} or {@code CuratorFramework} bean of the context
- * this way.
+ * this way, at order 0: a customizer ordered after it sees (and may replace) those clients.
  */
 @FunctionalInterface
 public interface ResourceLockOptionsCustomizer {
