@@ -7,12 +7,14 @@ import dev.baton.spring.boot.Leadership;
 import dev.baton.spring.boot.LeadershipGrantedEvent;
 import dev.baton.spring.boot.LeadershipRevokedEvent;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -28,13 +30,17 @@ import org.springframework.scheduling.annotation.Scheduled;
 @EnableScheduling
 class ElectionApp {
 
-  static ConfigurableApplicationContext start(Recorder recorder, Map<String, Object> properties) {
+  static ConfigurableApplicationContext start(Recorder recorder, Map<String, Object> properties,
+      Consumer<GenericApplicationContext> extraBeans) {
     return new SpringApplicationBuilder(ElectionApp.class)
         .web(WebApplicationType.NONE)
         .properties(Map.of("spring.main.banner-mode", "off", "spring.main.log-startup-info", "false",
             "spring.main.register-shutdown-hook", "false"))
         .properties(properties)
-        .initializers(context -> context.getBeanFactory().registerSingleton("recorder", recorder))
+        .initializers(context -> {
+          context.getBeanFactory().registerSingleton("recorder", recorder);
+          extraBeans.accept((GenericApplicationContext) context);
+        })
         .run();
   }
 

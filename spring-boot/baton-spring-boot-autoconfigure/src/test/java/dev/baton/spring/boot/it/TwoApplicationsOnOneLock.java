@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 
 /**
  * Two real application contexts of {@link ElectionApp} on one lock: exactly one leads, receives the
@@ -39,8 +40,12 @@ abstract class TwoApplicationsOnOneLock {
    */
   abstract Map<String, Object> lockProperties(String identity);
 
-  /** Something to add to each context, such as a client bean; nothing by default. */
-  void customize(ConfigurableApplicationContext context) {
+  /**
+   * Beans to add to each context, such as a client; none by default.
+   *
+   * @param context the context, before its refresh
+   */
+  void addBeans(GenericApplicationContext context) {
   }
 
   ConfigurableApplicationContext start(Recorder recorder, String identity) {
@@ -49,7 +54,7 @@ abstract class TwoApplicationsOnOneLock {
     properties.put("baton.lease-duration", "4s");
     properties.put("baton.renew-deadline", "3s");
     properties.put("baton.retry-period", "500ms");
-    ConfigurableApplicationContext context = ElectionApp.start(recorder, properties);
+    ConfigurableApplicationContext context = ElectionApp.start(recorder, properties, this::addBeans);
     contexts.add(context);
     return context;
   }
