@@ -3,8 +3,10 @@ package dev.baton.leaderelection;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -54,7 +56,7 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
    * the record named this candidate's identity although this elector did not write it.
    */
   record Outcome(boolean succeeded, Observation observation, boolean slowPath, OptionalLong revision,
-      String failure, Foreign foreign) {
+      String failure, Foreign foreign, boolean storeError) {
   }
 
   /** Whether the record read named this identity without being this elector's own term. */
@@ -125,10 +127,11 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
         lock.create(desired);
         return succeeded(desired, false);
       } catch (LockException e) {
-        return failed("error initially creating the leader election record: " + e.getMessage(), Foreign.NO);
+        return failed("error initially creating the leader election record: " + e.getMessage(), Foreign.NO,
+            !(e instanceof RecordAlreadyExistsException));
       }
     } catch (LockException e) {
-      return failed("error retrieving resource lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO);
+      return failed("error retrieving resource lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO, true);
     }
 
     // 3. Record obtained: note when it last changed, then check holder and time.
@@ -164,7 +167,8 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
       ownTerms.add(next);
       lock.update(next);
     } catch (LockException e) {
-      return failed("failed to update lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO);
+      return failed("failed to update lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO,
+          !(e instanceof UpdateConflictException));
     }
     return succeeded(next, slowPath);
   }
@@ -181,10 +185,15 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
 
   private Outcome succeeded(LeaderElectionRecord written, boolean slowPath) {
     observed = observed.withRecord(written, runtime.nanoTime());
-    return new Outcome(true, observed, slowPath, lock.revision(), null, Foreign.NO);
+    return new Outcome(true, observed, slowPath, lock.revision(), null, Foreign.NO, false);
   }
 
   private Outcome failed(String why, Foreign foreign) {
-    return new Outcome(false, observed, false, OptionalLong.empty(), why, foreign);
+    return failed(why, foreign, false);
+  }
+
+  /** @param storeError whether the store failed (unreachable, refused, corrupt), not a lost race or another's lease */
+  private Outcome failed(String why, Foreign foreign, boolean storeError) {
+    return new Outcome(false, observed, false, OptionalLong.empty(), why, foreign, storeError);
   }
 }

@@ -121,8 +121,8 @@ public final class LeaderElector {
    * version belong to {@code observed}, and may an attempt write without reading first.
    */
   private boolean lockStateTrusted;
-  /** Attempts in a row whose lock call did not answer in time. */
-  private int unansweredCalls;
+  /** Attempts in a row that failed on the store (no answer in time, an error, a corrupt record). */
+  private int troubledAttempts;
   /** Changes of a record under this identity not written by this elector, seen in this run. */
   private int foreignChanges;
   /** Why the current run must end in failure, or null. */
@@ -389,16 +389,13 @@ public final class LeaderElector {
       }
       if (error != null) {
         lockStateTrusted = false;
-        // Once per streak: a store that stays away would otherwise log at every retry period.
-        if (unansweredCalls++ == 0) {
-          LOG.warn("{}: attempt on lock {} failed: {}", identity, lock.describe(), error.toString());
-        } else {
-          LOG.debug("{}: attempt on lock {} failed again: {}", identity, lock.describe(), error.toString());
-        }
+        noteTrouble("attempt on lock " + lock.describe() + " failed: " + error);
       } else {
-        if (unansweredCalls > 0) {
-          LOG.info("{}: lock {} answers again after {} unanswered attempts", identity, lock.describe(), unansweredCalls);
-          unansweredCalls = 0;
+        if (outcome.storeError()) {
+          noteTrouble(outcome.failure());
+        } else if (troubledAttempts > 0) {
+          LOG.info("{}: lock {} works again after {} failed attempts", identity, lock.describe(), troubledAttempts);
+          troubledAttempts = 0;
         }
         lockStateTrusted = true;
         adopt(outcome.observation());
@@ -411,6 +408,19 @@ public final class LeaderElector {
       maybeReportTransition();
       afterAttempt(g, startNanos, error == null && outcome.succeeded(), outcome);
     }));
+  }
+
+  /**
+   * A store that fails (unreachable, refusing, holding a corrupt record) is logged at WARN once per
+   * streak of failed attempts, then at DEBUG, so it is seen without flooding the log (client-go logs
+   * each at error level).
+   */
+  private void noteTrouble(String what) {
+    if (troubledAttempts++ == 0) {
+      LOG.warn("{}: {}", identity, what);
+    } else {
+      LOG.debug("{}: again: {}", identity, what);
+    }
   }
 
   private void afterAttempt(int g, long startNanos, boolean succeeded, Outcome outcome) {

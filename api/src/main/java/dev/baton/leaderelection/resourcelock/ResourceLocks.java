@@ -292,7 +292,9 @@ public final class ResourceLocks {
         lastFailure = failure;
         repeats = 0;
         broken.add(failure);
-        LOG.warn("A lock provider failed to load: {}", failure, e);
+        // One line with the whole cause chain; the stack trace only at debug (it names nothing more).
+        LOG.warn("A lock provider failed to load: {}", failure);
+        LOG.debug("A lock provider failed to load", e);
         continue;
       }
       lastFailure = null;

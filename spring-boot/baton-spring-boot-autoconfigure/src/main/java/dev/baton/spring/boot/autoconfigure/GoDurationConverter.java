@@ -1,12 +1,9 @@
 package dev.baton.spring.boot.autoconfigure;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import dev.baton.leaderelection.GoDurations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,9 +16,9 @@ import org.springframework.core.convert.converter.ConditionalGenericConverter;
  * {@code time.ParseDuration} (which client-go's flags and the {@code baton} program use):
  * <ul>
  *   <li>ISO-8601: {@code PT15S}, {@code PT1M30S};</li>
- *   <li>a number and a unit, or several: {@code 15s}, {@code 500ms}, {@code 1m30s}, {@code 1.5s},
- *       {@code 2h45m}; units {@code ns}, {@code us} ({@code µs}), {@code ms}, {@code s}, {@code m},
- *       {@code h}, {@code d}, in any case;</li>
+ *   <li>a number and a unit, or several, as {@link GoDurations} reads them: {@code 15s}, {@code 500ms},
+ *       {@code 1m30s}, {@code 1.5s}, {@code 2h45m}; units {@code ns}, {@code us} ({@code µs}),
+ *       {@code ms}, {@code s}, {@code m}, {@code h}, in any case, and Spring's whole days {@code 2d};</li>
  *   <li>a bare number, in the property's {@link DurationUnit @DurationUnit} (milliseconds without
  *       one, as Spring).</li>
  * </ul>
@@ -30,11 +27,7 @@ import org.springframework.core.convert.converter.ConditionalGenericConverter;
 final class GoDurationConverter implements ConditionalGenericConverter {
 
   private static final Pattern BARE = Pattern.compile("[-+]?\\d+");
-  private static final Pattern SIGNED = Pattern.compile("([-+]?)(.+)");
-  private static final Pattern TERM = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h|d)");
-  private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
-      "ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L,
-      "m", 60_000_000_000L, "h", 3_600_000_000_000L, "d", 86_400_000_000_000L);
+  private static final Pattern DAYS = Pattern.compile("([-+]?\\d+)d");
 
   @Override
   public Set<ConvertiblePair> getConvertibleTypes() {
@@ -69,29 +62,17 @@ final class GoDurationConverter implements ConditionalGenericConverter {
       if (BARE.matcher(value).matches()) {
         return Duration.of(Long.parseLong(value), bareUnit);
       }
-      if (value.toUpperCase(Locale.ROOT).matches("[-+]?P.*")) {
-        return Duration.parse(value);
+      Matcher days = DAYS.matcher(value.toLowerCase(Locale.ROOT));
+      if (days.matches()) {
+        return Duration.ofDays(Long.parseLong(days.group(1)));
       }
-      Matcher signed = SIGNED.matcher(value.toLowerCase(Locale.ROOT));
-      if (signed.matches()) {
-        Matcher term = TERM.matcher(signed.group(2));
-        BigDecimal nanos = BigDecimal.ZERO;
-        int end = 0;
-        while (term.lookingAt()) {
-          nanos = nanos.add(new BigDecimal(term.group(1).startsWith(".") ? "0" + term.group(1) : term.group(1))
-              .multiply(BigDecimal.valueOf(NANOS_PER_UNIT.get(term.group(2)))));
-          end = term.end();
-          term.region(end, signed.group(2).length());
-        }
-        if (end > 0 && end == signed.group(2).length()) {
-          long total = nanos.setScale(0, RoundingMode.DOWN).longValueExact();
-          return Duration.ofNanos(signed.group(1).equals("-") ? -total : total);
-        }
-      }
-    } catch (ArithmeticException | DateTimeParseException | NumberFormatException e) {
+      // Go's syntax and ISO-8601, as baton reads them everywhere; Spring's units are case-insensitive.
+      return GoDurations.parse(value.toLowerCase(Locale.ROOT));
+    } catch (ArithmeticException | NumberFormatException e) {
+      throw invalid(text, e);
+    } catch (IllegalArgumentException e) {
       throw invalid(text, e);
     }
-    throw invalid(text, null);
   }
 
   private static IllegalArgumentException invalid(String text, Exception cause) {
