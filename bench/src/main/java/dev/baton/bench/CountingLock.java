@@ -1,31 +1,32 @@
 package dev.baton.bench;
 
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock;
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock.Call;
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock.Operation;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
-import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Counts one candidate's requests (each lock call is one request to the store) and remembers when
- * its last write succeeded. Keeps the watch capability of the lock it wraps.
+ * its last write succeeded, standing around the calls of the lock it wraps ({@link #lock}, which
+ * keeps the watch capability).
  */
-class CountingLock implements ResourceLock {
-  final ResourceLock delegate;
+final class CountingLock implements ForwardingResourceLock.Interceptor {
+  /** The wrapped lock, to hand to the elector. */
+  final ResourceLock lock;
   final AtomicLong reads = new AtomicLong();
   final AtomicLong writes = new AtomicLong();
   final AtomicLong lastSuccessfulWriteNanos = new AtomicLong();
   final AtomicLong longestWriteGapNanos = new AtomicLong();
 
-  CountingLock(ResourceLock delegate) {
-    this.delegate = delegate;
+  private CountingLock(ResourceLock delegate) {
+    this.lock = ForwardingResourceLock.wrap(delegate, this);
   }
 
   static CountingLock wrap(ResourceLock delegate) {
-    return delegate instanceof WatchableResourceLock w ? new Watchable(w) : new CountingLock(delegate);
+    return new CountingLock(delegate);
   }
 
   /** Sets the counters to zero (the write-gap clock restarts too). */
@@ -36,62 +37,19 @@ class CountingLock implements ResourceLock {
     lastSuccessfulWriteNanos.set(0);
   }
 
-  private void wrote() {
+  @Override
+  public Object intercept(Operation operation, LeaderElectionRecord record, Call<?> call) throws LockException {
+    if (operation == Operation.GET) {
+      reads.incrementAndGet();
+      return call.call();
+    }
+    writes.incrementAndGet();
+    Object result = call.call();
     long now = System.nanoTime();
     long previous = lastSuccessfulWriteNanos.getAndSet(now);
     if (previous != 0) {
       longestWriteGapNanos.accumulateAndGet(now - previous, Math::max);
     }
-  }
-
-  @Override
-  public ObservedRecord get() throws LockException {
-    reads.incrementAndGet();
-    return delegate.get();
-  }
-
-  @Override
-  public void create(LeaderElectionRecord record) throws LockException {
-    writes.incrementAndGet();
-    delegate.create(record);
-    wrote();
-  }
-
-  @Override
-  public void update(LeaderElectionRecord record) throws LockException {
-    writes.incrementAndGet();
-    delegate.update(record);
-    wrote();
-  }
-
-  @Override
-  public void recordEvent(String message) {
-    delegate.recordEvent(message);
-  }
-
-  @Override
-  public String identity() {
-    return delegate.identity();
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public OptionalLong revision() {
-    return delegate.revision();
-  }
-
-  private static final class Watchable extends CountingLock implements WatchableResourceLock {
-    Watchable(WatchableResourceLock delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
-      return ((WatchableResourceLock) delegate).watch(listener);
-    }
+    return result;
   }
 }

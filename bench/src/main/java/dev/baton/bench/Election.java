@@ -49,7 +49,7 @@ final class Election implements AutoCloseable {
       String identity = backend.name() + "-" + i;
       Member m = new Member(identity, CountingLock.wrap(backend.newLock(lockName, identity)));
       m.elector = new LeaderElector(LeaderElectionConfig.builder()
-          .lock(m.lock)
+          .lock(m.lock.lock)
           .leaseDuration(timings.lease())
           .renewDeadline(timings.renew())
           .retryPeriod(timings.retry())

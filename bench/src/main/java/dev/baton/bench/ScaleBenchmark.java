@@ -56,7 +56,7 @@ final class ScaleBenchmark {
       CountingLock lock = CountingLock.wrap(backend.newLock("scale-" + i, "scale-" + i));
       locks.add(lock);
       electors.add(new LeaderElector(LeaderElectionConfig.builder()
-          .lock(lock)
+          .lock(lock.lock)
           .leaseDuration(timings.lease()).renewDeadline(timings.renew()).retryPeriod(timings.retry())
           .runtime(ElectionRuntime.system())
           .callbacks(new LeaderCallbacks() {

@@ -4,6 +4,7 @@ import dev.baton.leaderelection.LeaderCallbacks;
 import dev.baton.leaderelection.LeaderContext;
 import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.LeaderElector;
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
@@ -64,7 +65,7 @@ public final class CandidateMain {
       case ResourceLocks.ZOOKEEPER -> options.setting(ZooKeeperLockSettings.CONNECT, endpoint);
       default -> throw new IllegalArgumentException("backend must be etcd or zookeeper, was " + backend);
     }
-    LoggingResourceLock lock = LoggingResourceLock.wrap(ResourceLocks.newLock(backend, NAMESPACE, lockName,
+    ForwardingResourceLock lock = LoggingResourceLock.wrap(ResourceLocks.newLock(backend, NAMESPACE, lockName,
         ResourceLockConfig.of(identity), options.build()), out);
     LeaderElector elector = new LeaderElector(LeaderElectionConfig.builder()
         .lock(lock)
@@ -92,7 +93,7 @@ public final class CandidateMain {
       }
       try {
         lock.close();
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         System.err.println("closing the lock failed: " + e);
       }
       out.exit();

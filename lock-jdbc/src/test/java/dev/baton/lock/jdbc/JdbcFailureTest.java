@@ -33,14 +33,12 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,37 +54,21 @@ class JdbcFailureTest {
   private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
   private static final String SECRET = "s3cr3t-Pa55";
 
-  private static final Map<String, JdbcDatabase> DATABASES = new HashMap<>();
-  private static final Map<String, String> TABLES = new HashMap<>();
 
   private final TimeDriver time = TimeDriver.realTime();
   private final Candidates candidates = new Candidates(time, TIMINGS);
 
-  private static synchronized JdbcDatabase db(String kind) {
-    return DATABASES.computeIfAbsent(kind, k -> switch (k) {
-      case "postgres" -> JdbcDatabase.postgres();
-      case "mariadb" -> JdbcDatabase.mariadb();
-      case "h2" -> JdbcDatabase.h2();
-      default -> throw new IllegalArgumentException(k);
-    });
+  @RegisterExtension
+  static final TestTables TABLES = new TestTables(false);
+
+  private static JdbcDatabase db(String kind) {
+    return TABLES.db(kind);
   }
 
-  private static synchronized String table(String kind) throws SQLException {
-    String t = TABLES.get(kind);
-    if (t == null) {
-      t = db(kind).createTable();
-      TABLES.put(kind, t);
-    }
-    return t;
+  private static String table(String kind) throws SQLException {
+    return TABLES.table(kind);
   }
 
-  @AfterAll
-  static synchronized void dropTables() throws SQLException {
-    for (Map.Entry<String, String> e : TABLES.entrySet()) {
-      DATABASES.get(e.getKey()).dropTable(e.getValue());
-    }
-    DATABASES.values().forEach(JdbcDatabase::close);
-  }
 
   @AfterEach
   void stopCandidates() throws Exception {

@@ -8,6 +8,7 @@ import dev.baton.testkit.ResourceLockConformanceKit;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole conformance kit on the JDBC lock; one subclass per database, each in a table of its own.
@@ -34,11 +35,24 @@ abstract class JdbcLockConformanceTest extends ResourceLockConformanceKit {
     }
   }
 
-  /** The database of the subclass, started in its {@code @BeforeAll}. */
-  protected abstract JdbcDatabase database();
+  /** The databases and tables of the kit's run, dropped after each subclass. */
+  @RegisterExtension
+  static final TestTables TABLES = new TestTables(true);
 
-  /** The subclass's table. */
-  protected abstract String table();
+  /** The subclass's database: {@code postgres}, {@code mariadb} or {@code h2}. */
+  protected abstract String kind();
+
+  private JdbcDatabase database() {
+    return TABLES.db(kind());
+  }
+
+  private String table() {
+    try {
+      return TABLES.table(kind());
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create the " + kind() + " table", e);
+    }
+  }
 
   @Override
   protected String lockType() {

@@ -2,31 +2,14 @@ package dev.baton.lock.jdbc;
 
 import dev.baton.testkit.TimeDriver;
 import dev.baton.testkit.VirtualElectionRuntime;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 
 /** The whole conformance kit against a real MariaDB, the electors on virtual time (see {@link #newTimeDriver()}). */
 @DisplayName("JDBC lock against MariaDB")
 class MariaDbLockConformanceTest extends JdbcLockConformanceTest {
-  static JdbcDatabase db;
-  static String table;
-
-  @BeforeAll
-  static void start() throws Exception {
-    db = JdbcDatabase.mariadb();
-    table = db.createTable();
-    warmUp(db, table);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (db != null) {
-      db.close();
-      if (table != null) {
-        db.dropTable(table);
-      }
-    }
+  @Override
+  protected String kind() {
+    return "mariadb";
   }
 
   /**
@@ -39,15 +22,5 @@ class MariaDbLockConformanceTest extends JdbcLockConformanceTest {
   protected TimeDriver newTimeDriver() {
     return "true".equalsIgnoreCase(System.getenv("BATON_JDBC_REAL_TIME")) ? TimeDriver.realTime()
         : TimeDriver.virtual(new VirtualElectionRuntime(3306));
-  }
-
-  @Override
-  protected JdbcDatabase database() {
-    return db;
-  }
-
-  @Override
-  protected String table() {
-    return table;
   }
 }
