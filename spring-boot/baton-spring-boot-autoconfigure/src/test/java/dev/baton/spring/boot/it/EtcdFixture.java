@@ -17,7 +17,7 @@ import java.util.List;
  * member of the {@code etcd} binary (Debian's {@code etcd-server}) on free loopback ports. Without
  * any, the test fails with instructions when {@code CI=true} and is skipped otherwise.
  */
-final class EtcdFixture implements AutoCloseable {
+public final class EtcdFixture implements AutoCloseable {
   static final String HOW_TO_GET = "install Debian's etcd-server (apt-get install etcd-server; ./scripts/test.sh does it), "
       + "or point BATON_ETCD_ENDPOINTS at an etcd 3.4+ cluster";
   static final String ETCD_IMAGE = "quay.io/coreos/etcd:v3.5.17";
@@ -31,7 +31,7 @@ final class EtcdFixture implements AutoCloseable {
   }
 
   /** Starts or finds etcd, and makes one call on a client so that gRPC's classes are loaded before the test. */
-  static EtcdFixture start() {
+  public static EtcdFixture start() {
     EtcdFixture fixture = find();
     try (io.etcd.jetcd.Client client = io.etcd.jetcd.Client.builder().endpoints(fixture.endpoints.split(",")).build()) {
       client.getKVClient().get(io.etcd.jetcd.ByteSequence.from("/warm-up", java.nio.charset.StandardCharsets.UTF_8))
@@ -93,7 +93,7 @@ final class EtcdFixture implements AutoCloseable {
   }
 
   /** The client URLs, comma-separated. */
-  String endpoints() {
+  public String endpoints() {
     return endpoints;
   }
 
