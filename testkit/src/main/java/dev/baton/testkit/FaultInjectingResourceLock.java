@@ -1,5 +1,6 @@
 package dev.baton.testkit;
 
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
@@ -7,7 +8,6 @@ import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import java.time.Duration;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *       fails with {@link TransientLockException}.</li>
  * </ul>
  */
-public class FaultInjectingResourceLock implements ResourceLock {
+public class FaultInjectingResourceLock extends ForwardingResourceLock {
 
   /** How the wrapped connection behaves. */
   public enum Mode {
@@ -38,7 +38,6 @@ public class FaultInjectingResourceLock implements ResourceLock {
     HANG
   }
 
-  private final ResourceLock delegate;
   private final Duration hangLimit;
   private final Object modeChanged = new Object();
   private volatile Mode mode = Mode.PASS;
@@ -62,7 +61,7 @@ public class FaultInjectingResourceLock implements ResourceLock {
    * @param delegate the lock to wrap
    */
   protected FaultInjectingResourceLock(ResourceLock delegate) {
-    this.delegate = delegate;
+    super(delegate);
     this.hangLimit = Duration.ofSeconds(60);
   }
 
@@ -96,11 +95,6 @@ public class FaultInjectingResourceLock implements ResourceLock {
   /** How many times {@link #update} was called (failed and hung calls included). */
   public long updateCount() {
     return updates.get();
-  }
-
-  /** The wrapped lock. */
-  public ResourceLock delegate() {
-    return delegate;
   }
 
   /** How long a real-time call blocks in {@link Mode#HANG} at most. */
@@ -139,51 +133,27 @@ public class FaultInjectingResourceLock implements ResourceLock {
   }
 
   @Override
-  public ObservedRecord get() throws LockException {
-    gets.incrementAndGet();
-    beforeCall("get");
-    return delegate.get();
-  }
-
-  @Override
-  public void create(LeaderElectionRecord record) throws LockException {
-    creates.incrementAndGet();
-    beforeCall("create");
-    delegate.create(record);
-  }
-
-  @Override
-  public void update(LeaderElectionRecord record) throws LockException {
-    updates.incrementAndGet();
-    beforeCall("update");
-    delegate.update(record);
+  protected Object intercept(Operation operation, LeaderElectionRecord record, Call<?> call) throws LockException {
+    switch (operation) {
+      case GET -> gets.incrementAndGet();
+      case CREATE -> creates.incrementAndGet();
+      case UPDATE -> updates.incrementAndGet();
+      default -> throw new IllegalArgumentException("unknown lock call " + operation);
+    }
+    beforeCall(operation.name().toLowerCase(java.util.Locale.ROOT));
+    return call.call();
   }
 
   @Override
   public void recordEvent(String message) {
     if (mode == Mode.PASS) {
-      delegate.recordEvent(message);
+      super.recordEvent(message);
     }
   }
 
   @Override
-  public String identity() {
-    return delegate.identity();
-  }
-
-  @Override
-  public String describe() {
-    return delegate.describe();
-  }
-
-  @Override
-  public OptionalLong revision() {
-    return delegate.revision();
-  }
-
-  @Override
   public String toString() {
-    return "FaultInjectingResourceLock{" + delegate.describe() + ", " + mode + "}";
+    return "FaultInjectingResourceLock{" + delegate().describe() + ", " + mode + "}";
   }
 
   /** The wrapper of a watchable lock; notifications are dropped while the mode is not PASS. */

@@ -91,6 +91,31 @@ public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
     this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
   }
 
+  /**
+   * A wrapper for a subclass that stands around the calls itself by overriding {@link #intercept};
+   * without the watch capability unless the subclass implements it.
+   *
+   * @param delegate the lock to forward to
+   */
+  protected ForwardingResourceLock(ResourceLock delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.interceptor = null;
+  }
+
+  /**
+   * Stands around one get, create or update: the interceptor given, else the call alone.
+   * Subclasses built without an interceptor override it.
+   *
+   * @param operation which call
+   * @param record the record written, {@code null} for a get
+   * @param call the call on the wrapped lock
+   * @return what {@code call} returned
+   * @throws LockException to fail the call
+   */
+  protected Object intercept(Operation operation, LeaderElectionRecord record, Call<?> call) throws LockException {
+    return interceptor != null ? interceptor.intercept(operation, record, call) : call.call();
+  }
+
   /** The wrapped lock. */
   public ResourceLock delegate() {
     return delegate;
@@ -98,12 +123,12 @@ public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
 
   @Override
   public ObservedRecord get() throws LockException {
-    return (ObservedRecord) interceptor.intercept(Operation.GET, null, delegate::get);
+    return (ObservedRecord) intercept(Operation.GET, null, delegate::get);
   }
 
   @Override
   public void create(LeaderElectionRecord record) throws LockException {
-    interceptor.intercept(Operation.CREATE, record, () -> {
+    intercept(Operation.CREATE, record, () -> {
       delegate.create(record);
       return null;
     });
@@ -111,7 +136,7 @@ public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
 
   @Override
   public void update(LeaderElectionRecord record) throws LockException {
-    interceptor.intercept(Operation.UPDATE, record, () -> {
+    intercept(Operation.UPDATE, record, () -> {
       delegate.update(record);
       return null;
     });
