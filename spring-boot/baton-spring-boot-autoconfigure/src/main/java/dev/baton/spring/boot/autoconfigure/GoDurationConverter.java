@@ -71,7 +71,7 @@ final class GoDurationConverter implements ConditionalGenericConverter {
     } catch (ArithmeticException | NumberFormatException e) {
       throw invalid(text, e);
     } catch (IllegalArgumentException e) {
-      throw invalid(text, e);
+      throw invalid(text, null);   // its own words name the property's unit too
     }
   }
 

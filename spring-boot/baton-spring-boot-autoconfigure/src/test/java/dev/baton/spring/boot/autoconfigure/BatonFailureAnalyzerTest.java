@@ -53,7 +53,7 @@ class BatonFailureAnalyzerTest {
   void unknownType() {
     FailureAnalysis analysis = analyze("baton.lock.type=etdc", "baton.lock.name=app");
     assertThat(analysis.getDescription()).startsWith("baton.lock.type=etdc cannot be used.")
-        .contains("Unknown lock type \"etdc\". Lock types found: etcd, inmemory");
+        .contains("Unknown lock type \"etdc\". Did you mean \"etcd\"? Lock types found: etcd, inmemory");
     assertThat(analysis.getAction()).contains("a lock type on the class path (etcd, inmemory)");
   }
 
@@ -70,8 +70,8 @@ class BatonFailureAnalyzerTest {
     FailureAnalysis analysis = analyze("baton.lock.type=inmemory", "baton.lock.name=app",
         "baton.lease-duration=10s", "baton.renew-deadline=10s", "baton.retry-period=9s");
     assertThat(analysis.getDescription())
-        .contains("baton.lease-duration (PT10S) must be greater than baton.renew-deadline (PT10S)")
-        .contains("baton.renew-deadline (PT10S) must be greater than 1.2 x baton.retry-period (PT9S")
+        .contains("baton.lease-duration (10s) must be greater than baton.renew-deadline (10s)")
+        .contains("baton.renew-deadline (10s) must be greater than 1.2 x baton.retry-period (9s")
         .doesNotContain("leaseDuration");
     assertThat(analysis.getAction()).contains("the defaults are 15s, 10s and 2s");
   }
