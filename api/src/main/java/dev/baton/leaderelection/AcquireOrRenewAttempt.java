@@ -77,6 +77,16 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
   private final boolean fastPathAllowed;
   private final OwnTerms ownTerms;
   private Observation observed;
+  /**
+   * For a renewal: the term's validity deadline. A renewal handed to a lock thread just before a
+   * pause writes nothing once it passed: the term is over, and a late renewal would only make the
+   * followers wait a lease longer.
+   */
+  long termDeadlineNanos = Long.MAX_VALUE;
+
+  private boolean termOver() {
+    return leading && runtime.nanoTime() - termDeadlineNanos >= 0;
+  }
 
   /**
    * @param leading whether the elector leads now (renews its term); otherwise a success starts a
@@ -104,14 +114,20 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     LeaderElectionRecord desired = LeaderElectionRecord.of(identity, leaseDurationSeconds, now, now, 0);
 
     // 1. Fast path: a leader whose lease is still valid updates optimistically, without reading.
+    if (termOver()) {
+      return failed("the term's deadline passed before its renewal could be sent", Foreign.NO);
+    }
     if (fastPathAllowed && observed.isHeldBy(identity) && ownTerms.contains(observed.record())
         && observed.isLeaseValid(nowNanos)) {
       LeaderElectionRecord renewal = leading ? keepTerm(desired, observed.record()) : newTerm(desired, observed.record());
+      boolean isNew = ownTerms.addNew(renewal);
       try {
-        ownTerms.add(renewal);
         lock.update(renewal);
         return succeeded(renewal, false);
       } catch (LockException e) {
+        if (isNew && e instanceof UpdateConflictException) {
+          ownTerms.forget(renewal);   // a new term that lost the race is not this elector's
+        }
         LOG.debug("Failed to update lock {} optimistically, falling back to the slow path: {}",
             lock.describe(), e.getMessage());
       }
@@ -122,11 +138,14 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     try {
       current = lock.get();
     } catch (RecordNotFoundException notFound) {
+      boolean isNew = ownTerms.addNew(desired);
       try {
-        ownTerms.add(desired);
         lock.create(desired);
         return succeeded(desired, false);
       } catch (LockException e) {
+        if (isNew && e instanceof RecordAlreadyExistsException) {
+          ownTerms.forget(desired);
+        }
         return failed("error initially creating the leader election record: " + e.getMessage(), Foreign.NO,
             !(e instanceof RecordAlreadyExistsException));
       }
@@ -163,10 +182,16 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     //    after its term ended, so every term's write changes the record and its fencing token grows).
     boolean slowPath = leading && mine;
     LeaderElectionRecord next = slowPath ? keepTerm(desired, old) : newTerm(desired, old);
+    if (termOver()) {
+      return failed("the term's deadline passed before its renewal could be sent", Foreign.NO);
+    }
+    boolean isNew = ownTerms.addNew(next);
     try {
-      ownTerms.add(next);
       lock.update(next);
     } catch (LockException e) {
+      if (isNew && e instanceof UpdateConflictException) {
+        ownTerms.forget(next);
+      }
       return failed("failed to update lock " + lock.describe() + ": " + e.getMessage(), Foreign.NO,
           !(e instanceof UpdateConflictException));
     }

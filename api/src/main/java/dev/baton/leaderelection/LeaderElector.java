@@ -130,6 +130,8 @@ public final class LeaderElector {
   private CompletableFuture<Void> leaderWork;
   private RecordWatch watch;
   private boolean watchStarting;
+  /** Whether opening the watch failed in this run; the run then polls. */
+  private boolean watchRefused;
 
   /**
    * Creates an elector; {@link #start()} or {@link #run()} begins the election.
@@ -203,6 +205,7 @@ public final class LeaderElector {
       int g = ++generation;
       foreignChanges = 0;
       runFailure = null;
+      watchRefused = false;
       LOG.info("{}: attempting to acquire leader lease {}...", identity, lock.describe());
       scheduleAttempt(g, 0);
     });
@@ -365,10 +368,16 @@ public final class LeaderElector {
       afterAttempt(g, startNanos, false, null);
       return;
     }
-    boolean wantWatch = watch == null && !watchStarting && lock instanceof WatchableResourceLock;
+    // Followers only: a leader ignores notifications, and its renewal's time is the term's. A refused
+    // watch (a Role without the watch verb) is not tried again in this run.
+    boolean wantWatch = watch == null && !watchStarting && !watchRefused && state == State.ACQUIRING
+        && lock instanceof WatchableResourceLock;
     watchStarting |= wantWatch;
     AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed,
         state == State.LEADING, lockStateTrusted, ownTerms);
+    if (state == State.LEADING) {
+      attempt.termDeadlineNanos = lastRenewStartNanos + renewDeadlineNanos;
+    }
     Duration timeout = state == State.LEADING
         ? Duration.ofNanos(Math.max(1_000_000, lastRenewStartNanos + renewDeadlineNanos - startNanos))
         : config.renewDeadline();
@@ -722,8 +731,11 @@ public final class LeaderElector {
         }
       });
     } catch (LockException | RuntimeException e) {
-      LOG.warn("{}: could not watch lock {}, polling instead: {}", identity, lock.describe(), e.toString());
-      events.execute(() -> watchStarting = false);
+      LOG.warn("{}: could not watch lock {}, polling instead for this run: {}", identity, lock.describe(), e.toString());
+      events.execute(() -> {
+        watchStarting = false;
+        watchRefused = true;
+      });
     }
   }
 

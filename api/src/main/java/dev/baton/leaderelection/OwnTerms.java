@@ -12,8 +12,10 @@ import java.util.Deque;
  * <p>A term is known by its holder, its leaderTransitions and its acquireTime to the second (the
  * coarsest precision any store keeps): renewals keep all three, and every new term changes
  * leaderTransitions. A term is noted before its write is sent, so a write whose answer was lost
- * (a timeout) is still recognised as this elector's own when it is read back. Only the last few
- * terms are kept. Thread-safe: attempts run on lock-call threads.
+ * (a timeout) is still recognised as this elector's own when it is read back; a new term whose write
+ * definitely failed (a lost compare-and-set, a record that already existed) is forgotten, so a twin
+ * that lost a race to another process with the same identity does not take that process's term for
+ * its own. Only the last few terms are kept. Thread-safe: attempts run on lock-call threads.
  */
 final class OwnTerms {
   private static final int KEPT = 8;
@@ -37,6 +39,18 @@ final class OwnTerms {
         terms.removeFirst();
       }
     }
+  }
+
+  /** Notes a term about to be written; returns whether it was new (so a definite failure may forget it). */
+  synchronized boolean addNew(LeaderElectionRecord record) {
+    boolean isNew = !terms.contains(Term.of(record));
+    add(record);
+    return isNew;
+  }
+
+  /** Forgets a term whose write definitely did not happen (a lost compare-and-set, an existing record). */
+  synchronized void forget(LeaderElectionRecord record) {
+    terms.remove(Term.of(record));
   }
 
   /** Whether {@code record} belongs to a term this elector wrote. */

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.ElectionScenario.Candidate;
+import dev.baton.leaderelection.resourcelock.ForwardingResourceLock;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.testkit.FaultInjectingResourceLock.Mode;
 import java.time.Duration;
 import java.time.Instant;
@@ -585,6 +587,90 @@ class LeaderElectorTest {
       assertTrue(took.compareTo(LEASE.minus(RETRY)) >= 0, "the restart took the crashed run's record after " + took);
       assertEquals(transitions + 1, world.storedRecord().leaderTransitions());
       assertFalse(run.isDone());
+    }
+
+    @Test
+    @DisplayName("A twin that lost the create race to a process with its identity does not take that process's term for its own")
+    void twinLosingTheCreateRace() {
+      Candidate winner = world.candidate("a");
+      java.util.concurrent.atomic.AtomicBoolean stale = new java.util.concurrent.atomic.AtomicBoolean(true);
+      // The loser's first read saw no record (it read just before the winner's create landed).
+      ResourceLock staleFirstRead = ForwardingResourceLock.wrap(world.rawLock("a"), (operation, record, call) -> {
+        if (operation == ForwardingResourceLock.Operation.GET && stale.getAndSet(false)) {
+          throw new dev.baton.leaderelection.resourcelock.RecordNotFoundException("default/election", null);
+        }
+        return call.call();
+      });
+      Candidate loser = world.new Candidate("a", dev.baton.testkit.FaultInjectingResourceLock.wrap(staleFirstRead));
+      loser.elector = new LeaderElector(LeaderElectionConfig.builder().lock(loser.lock).callbacks(loser)
+          .runtime(world.runtime).name("loser").build());
+      world.candidates.add(loser);
+      winner.elector.start();
+      CompletableFuture<Void> loserRun = loser.elector.start();
+      assertTrue(world.advanceUntil(winner.elector::isLeader, Duration.ofSeconds(1)));
+      assertFalse(world.advanceUntil(() -> loser.elector.isLeader(), Duration.ofSeconds(10)),
+          "the twin that lost the race leads beside the winner");
+      assertEquals(0, loser.started());
+      assertTrue(winner.elector.isLeader());
+      assertTrue(loserRun.isCompletedExceptionally(), "the twin's run should end with an identity conflict");
+    }
+
+    @Test
+    @DisplayName("A refused watch (a Role without the watch verb) is tried once per run, not at every attempt, and never by a leader")
+    void refusedWatchTriedOnce() {
+      java.util.concurrent.atomic.AtomicInteger watchCalls = new java.util.concurrent.atomic.AtomicInteger();
+      final class WatchRefused extends ForwardingResourceLock implements WatchableResourceLock {
+        WatchRefused(ResourceLock delegate) {
+          super(delegate);
+        }
+
+        @Override
+        public RecordWatch watch(java.util.function.Consumer<dev.baton.leaderelection.resourcelock.ObservedRecord> l)
+            throws dev.baton.leaderelection.resourcelock.LockException {
+          watchCalls.incrementAndGet();
+          throw new dev.baton.leaderelection.resourcelock.LockException(describe(), "forbidden: watch (HTTP 403)", null);
+        }
+      }
+      Candidate a = world.candidate("a");
+      Candidate b = world.new Candidate("b", dev.baton.testkit.FaultInjectingResourceLock.wrap(new WatchRefused(world.rawLock("b"))));
+      b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
+          .name("b").build());
+      world.candidates.add(b);
+      a.elector.start();
+      world.runtime.advance(Duration.ofMillis(100));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(60));
+      assertEquals(1, watchCalls.get(), "watch() tries in 60 s of following");
+      a.elector.stepDown();
+      assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(10)));
+      world.runtime.advance(Duration.ofSeconds(30));
+      assertEquals(1, watchCalls.get(), "a leader tried to watch");
+    }
+
+    @Test
+    @DisplayName("A renewal handed to a lock thread just before a pause writes nothing once the term's deadline passed")
+    void noRenewalAfterTheDeadline() throws Exception {
+      dev.baton.testkit.PausableElectionRuntime pausable = new dev.baton.testkit.PausableElectionRuntime(world.runtime);
+      Candidate a = world.candidate("a", x -> x.runtime(pausable));
+      Candidate b = world.candidate("b");
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(5));             // renewals at 2 s and 4 s
+      pausable.pauseAtNextLockCall();                           // the renewal of 6 s is handed off, then frozen
+      assertTrue(world.advanceUntil(pausable::isPaused, Duration.ofSeconds(3)));
+      long deadline = a.terms.get(0).deadlineNanos();           // 14 s
+      world.runtime.advance(Duration.ofNanos(deadline - world.runtime.nanoTime()).plusMillis(500));
+      assertFalse(a.terms.get(0).isLeading());
+      pausable.resume();
+      world.runtime.advance(Duration.ofMillis(1));
+      LeaderElectionRecord stored = world.storedRecord();
+      assertTrue(stored.renewTime().isBefore(VirtualElectionRuntimeEpoch.EPOCH.plusNanos(deadline)),
+          "a renewed its term after the term's deadline: " + stored);
+      assertTrue(world.advanceUntil(b.elector::isLeader, LEASE.plus(MAX_ACQUIRE_WAIT).plusSeconds(1)));
+      // A renewal written at the wake (14.5 s) would have kept b waiting until 29.5 s at least.
+      assertTrue(world.elapsed().compareTo(Duration.ofNanos(deadline).plus(LEASE)) < 0,
+          "b took over at " + world.elapsed() + ", a lease after a late renewal");
     }
 
     @Test
