@@ -143,7 +143,7 @@ public final class KubernetesLockProviders {
   @FunctionalInterface
   private interface LockFactory {
     ResourceLock create(KubernetesClient client, boolean ownsClient, String namespace, String name,
-        ResourceLockConfig config, java.util.Map<String, String> labels);
+        ResourceLockConfig config, KubernetesLockSettings settings);
   }
 
   /** Builds a lock from a request: settings, the client (given or owned), the event recorder. */
@@ -153,7 +153,7 @@ public final class KubernetesLockProviders {
     KubernetesClient client = client(request, settings);
     try {
       return factory.create(client, owns, request.namespace(), request.name(), config(request, settings, client),
-          settings.labels());
+          settings);
     } catch (RuntimeException e) {
       if (owns) {
         client.close();
@@ -172,7 +172,8 @@ public final class KubernetesLockProviders {
 
     @Override
     public ResourceLock create(ResourceLockRequest request) throws LockException {
-      return KubernetesLockProviders.create(request, LeaseLock::new);
+      return KubernetesLockProviders.create(request, (client, owns, namespace, name, config, settings) ->
+          new LeaseLock(client, owns, namespace, name, config, settings.labels()));
     }
 
     @Override
@@ -191,7 +192,8 @@ public final class KubernetesLockProviders {
 
     @Override
     public ResourceLock create(ResourceLockRequest request) throws LockException {
-      return KubernetesLockProviders.create(request, ConfigMapLock::new);
+      return KubernetesLockProviders.create(request, (client, owns, namespace, name, config, settings) ->
+          new ConfigMapLock(client, owns, namespace, name, config, settings.labels(), settings.configmapFormat()));
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
  * @param labels labels put on the lock object on create and update
  * @param events whether to write {@code events.k8s.io/v1} Events when no recorder is configured
  * @param timeout the request and connection timeout: max(1 s, renewDeadline / 2)
+ * @param configmapFormat the form of the record the {@code configmaps} lock writes into a new
+ *     ConfigMap (an existing annotation keeps its own form)
  */
 public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String> context, Map<String, String> labels,
-    boolean events, Duration timeout) {
+    boolean events, Duration timeout, ConfigMapLock.Format configmapFormat) {
 
   /** A kubeconfig file to use instead of fabric8's resolution. */
   public static final String KUBECONFIG = "kubernetes.kubeconfig";
@@ -35,8 +37,14 @@ public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String>
   /** {@code true} to write Kubernetes Events about the lock when no event recorder is configured. */
   public static final String EVENTS = "kubernetes.events";
 
+  /**
+   * {@code client-go} (the default) or {@code fabric8}: the form of the record the {@code configmaps}
+   * lock writes into a new ConfigMap; an existing annotation keeps the form it has.
+   */
+  public static final String CONFIGMAP_FORMAT = "kubernetes.configmapFormat";
+
   /** Every setting key the Kubernetes locks read; {@code ResourceLocks.newLock} rejects others. */
-  public static final Set<String> KEYS = Set.of(KUBECONFIG, CONTEXT, LABELS, EVENTS);
+  public static final Set<String> KEYS = Set.of(KUBECONFIG, CONTEXT, LABELS, EVENTS, CONFIGMAP_FORMAT);
 
   private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
   private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
@@ -44,6 +52,21 @@ public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String>
   /** Copies the labels. */
   public KubernetesLockSettings {
     labels = Map.copyOf(labels);
+    java.util.Objects.requireNonNull(configmapFormat, "configmapFormat");
+  }
+
+  /**
+   * Settings that write client-go's form into a new ConfigMap.
+   *
+   * @param kubeconfig a kubeconfig file; empty for fabric8's own resolution
+   * @param context the kubeconfig context; empty for the current one
+   * @param labels labels put on the lock object on create and update
+   * @param events whether to write Events when no recorder is configured
+   * @param timeout the request and connection timeout
+   */
+  public KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String> context, Map<String, String> labels,
+      boolean events, Duration timeout) {
+    this(kubeconfig, context, labels, events, timeout, ConfigMapLock.Format.CLIENT_GO);
   }
 
   /**
@@ -80,9 +103,15 @@ public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String>
     if (!events.equals("true") && !events.equals("false")) {
       problems.add(EVENTS + " '" + events + "' must be true or false");
     }
+    String format = options.setting(CONFIGMAP_FORMAT).map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("client-go");
+    Optional<ConfigMapLock.Format> configmapFormat = ConfigMapLock.Format.fromSettingValue(format);
+    if (configmapFormat.isEmpty()) {
+      problems.add(CONFIGMAP_FORMAT + " '" + format + "' must be client-go or fabric8");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Invalid Kubernetes lock settings: " + String.join("; ", problems));
     }
-    return new KubernetesLockSettings(kubeconfig, context, labels, events.equals("true"), options.clientTimeout());
+    return new KubernetesLockSettings(kubeconfig, context, labels, events.equals("true"), options.clientTimeout(),
+        configmapFormat.get());
   }
 }

@@ -11,22 +11,30 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInfo;
 
 /** The whole conformance kit for the ConfigMap lock against fabric8's CRUD-mode mock API server. */
 @DisplayName("ConfigMap lock against a Kubernetes API")
 class ConfigMapLockConformanceTest extends ResourceLockConformanceKit {
-  static KubernetesApi api;
+  static KitApi api;
 
   @BeforeAll
   static void startApi() {
-    api = KubernetesApi.start();
-    api.ensureNamespace("baton-kit");
+    KubernetesApi shared = KubernetesApi.start();
+    shared.ensureNamespace("baton-kit");
+    api = new KitApi(shared);
   }
 
   @AfterAll
   static void stopApi() {
     api.close();
+  }
+
+  @BeforeEach
+  void apiForTest(TestInfo info) {
+    api.beforeEach(info);
   }
 
   @Override
@@ -36,27 +44,27 @@ class ConfigMapLockConformanceTest extends ResourceLockConformanceKit {
 
   @Override
   protected ResourceLock newLock(String namespace, String name, String identity) {
-    // Without the watch capability here: see KubernetesApi#withoutWatch.
-    return KubernetesApi.withoutWatch(new ConfigMapLock(api.client(), namespace, name, ResourceLockConfig.of(identity), Map.of()));
+    // With the watch where the test uses it: see KitApi.
+    return api.lock(new ConfigMapLock(api.current().client(), namespace, name, ResourceLockConfig.of(identity), Map.of()));
   }
 
   @Override
   protected void plantRawRecord(String namespace, String name, byte[] raw) {
-    api.plantAnnotation(namespace, name, raw);
+    api.current().plantAnnotation(namespace, name, raw);
   }
 
   @Override
   protected Optional<byte[]> storedRawRecord(String namespace, String name) {
-    return api.annotation(namespace, name);
+    return api.current().annotation(namespace, name);
   }
 
   @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
   }
 
   @Override
   protected ResourceLockOptions lockOptions() {
-    return ResourceLockOptions.builder().client(KubernetesClient.class, api.client()).build();
+    return ResourceLockOptions.builder().client(KubernetesClient.class, api.current().client()).build();
   }
 }

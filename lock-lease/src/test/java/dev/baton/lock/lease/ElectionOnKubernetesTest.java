@@ -60,13 +60,113 @@ class ElectionOnKubernetesTest {
 
   /** fabric8's own elector on its own LeaseLock; cancel the returned future to stop it (it releases). */
   private CompletableFuture<?> fabric8(String identity, String name) {
+    return fabric8(identity, new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(
+        "elections", name, identity), LEASE, RENEW, true);
+  }
+
+  /**
+   * fabric8's own elector on {@code lock}, its start and stop noted in the history on the test's clock;
+   * cancel the returned future to stop it (releasing if {@code release}).
+   */
+  private CompletableFuture<?> fabric8(String identity, io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock lock,
+      Duration lease, Duration renew, boolean release) {
     return api.client().leaderElector().withConfig(new LeaderElectionConfigBuilder()
         .withName("interop")
-        .withLock(new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock("elections", name, identity))
-        .withLeaseDuration(LEASE).withRenewDeadline(RENEW).withRetryPeriod(RETRY).withReleaseOnCancel(true)
+        .withLock(lock)
+        .withLeaseDuration(lease).withRenewDeadline(renew).withRetryPeriod(RETRY).withReleaseOnCancel(release)
         .withLeaderCallbacks(new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(
             () -> history.started(identity, 0), () -> history.stopped(identity), leader -> { }))
         .build()).build().start();
+  }
+
+  private static io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock fabric8ConfigMap(String name,
+      String identity) {
+    return new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.ConfigMapLock("elections", name, identity);
+  }
+
+  /** The time from the end of the term before the last to the start of the last. */
+  private Duration lastHandover() {
+    java.util.List<LeadershipHistory.Term> terms = history.terms();
+    LeadershipHistory.Term before = terms.get(terms.size() - 2);
+    LeadershipHistory.Term last = terms.get(terms.size() - 1);
+    assertTrue(!before.isOpen(), "the term before the last is still open: " + history);
+    return Duration.ofNanos(last.startNanos() - before.endNanos());
+  }
+
+  /** The form of the record in the ConfigMap's leader annotation. */
+  private static ConfigMapLock.Format storedFormat(String name) {
+    return ConfigMapLock.formatOf(api.client().configMaps().inNamespace("elections").withName(name).get()
+        .getMetadata().getAnnotations().get(KubernetesApi.ANNOTATION)).orElseThrow();
+  }
+
+  /**
+   * fabric8 (with a long lease, so a takeover that waits for it shows) leads on a ConfigMap, Baton
+   * takes over when it stops, fabric8 takes over again when Baton stops.
+   */
+  private void fabric8BatonFabric8(boolean graceful) {
+    String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+    Duration fabric8Lease = Duration.ofSeconds(10);
+    CompletableFuture<?> fabric8 = fabric8("fabric8-pod", fabric8ConfigMap(name, "fabric8-pod"), fabric8Lease,
+        Duration.ofSeconds(8), graceful);
+    assertEquals("fabric8-pod", awaitLeader(Duration.ofSeconds(10)));
+    assertEquals(ConfigMapLock.Format.FABRIC8, storedFormat(name));
+    LeaderElector baton = candidates.start("baton-pod", new ConfigMapLock(api.client(), "elections", name,
+        ResourceLockConfig.of("baton-pod"), Map.of()), b -> b.releaseOnCancel(graceful));
+    time.pass(LEASE.multipliedBy(2));
+    assertEquals(Optional.of("fabric8-pod"), history.currentLeader(), "Baton must respect fabric8's lease");
+
+    int terms = history.termCount();
+    fabric8.cancel(true);
+    // A release (holder left out, leaseDuration PT1S) is free at once; a crashed holder's lease runs out.
+    Duration takeover = graceful ? Duration.ofSeconds(1).plus(RETRY.multipliedBy(3))
+        : fabric8Lease.plus(RETRY.multipliedBy(3)).plus(MARGIN);
+    assertEquals("baton-pod", awaitNewLeader(terms, takeover.plus(MARGIN)));
+    Duration handover = lastHandover();
+    assertTrue(handover.compareTo(takeover) <= 0, "Baton took over " + handover + " after fabric8 stopped; bound " + takeover);
+    assertEquals(ConfigMapLock.Format.FABRIC8, storedFormat(name), "Baton must keep fabric8's form");
+
+    CompletableFuture<?> fabric8Again = fabric8("fabric8-pod-2", fabric8ConfigMap(name, "fabric8-pod-2"), LEASE, RENEW, true);
+    time.pass(LEASE.multipliedBy(2));
+    assertEquals(Optional.of("baton-pod"), history.currentLeader(), "fabric8 must respect Baton's lease");
+    terms = history.termCount();
+    baton.cancel().join();
+    // After Baton's release fabric8 sees no holder and takes over on its next try; after a crash,
+    // once the renewTime Baton wrote plus its leaseDuration has passed.
+    Duration back = graceful ? RETRY.multipliedBy(3).plus(MARGIN) : LEASE.plus(RETRY.multipliedBy(3)).plus(MARGIN);
+    assertEquals("fabric8-pod-2", awaitNewLeader(terms, back));
+    fabric8Again.cancel(true);
+    history.assertNoOverlap();
+  }
+
+  @Test
+  @DisplayName("fabric8 -> Baton -> fabric8 on a ConfigMap, graceful: each takes over when the other releases (Baton within about a second), never two leaders, fabric8's form kept")
+  void configMapHandoverBothWaysGraceful() {
+    fabric8BatonFabric8(true);
+  }
+
+  @Test
+  @DisplayName("fabric8 -> Baton -> fabric8 on a ConfigMap, crash (stop without release): each takes over once the other's lease ran out, never two leaders")
+  void configMapHandoverBothWaysCrash() {
+    fabric8BatonFabric8(false);
+  }
+
+  @Test
+  @DisplayName("fabric8's Lease release keeps its holder with leaseDurationSeconds 1: Baton takes over within about a second, not after fabric8's 10 s lease")
+  void fabric8LeaseReleaseIsShort() {
+    String name = "short-" + UUID.randomUUID().toString().substring(0, 8);
+    CompletableFuture<?> fabric8 = fabric8("fabric8-pod", new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(
+        "elections", name, "fabric8-pod"), Duration.ofSeconds(10), Duration.ofSeconds(8), true);
+    assertEquals("fabric8-pod", awaitLeader(Duration.ofSeconds(10)));
+    baton("baton-pod", new LeaseLock(api.client(), "elections", name, ResourceLockConfig.of("baton-pod"), Map.of()));
+    time.pass(LEASE);
+    assertEquals(Optional.of("fabric8-pod"), history.currentLeader(), "Baton must respect fabric8's lease");
+    int terms = history.termCount();
+    fabric8.cancel(true);
+    Duration takeover = Duration.ofSeconds(1).plus(RETRY.multipliedBy(3)).plus(MARGIN);
+    assertEquals("baton-pod", awaitNewLeader(terms, takeover.plus(MARGIN)));
+    Duration handover = lastHandover();
+    assertTrue(handover.compareTo(takeover) <= 0, "Baton took over " + handover + " after fabric8 released; bound " + takeover);
+    history.assertNoOverlap();
   }
 
   private String awaitLeader(Duration limit) {

@@ -79,11 +79,11 @@ final class KubernetesApi implements AutoCloseable {
   }
 
   /**
-   * The lock without its watch capability, so electors on it poll. The conformance kit runs on the
-   * mock API server this way: with dozens of short-lived watchers per test, fabric8's mock server
-   * now and then blocks on a watch-event write for 30 s (its {@code VertxMockWebSocket awaitWrite}),
-   * and every request stalls with it. Real API servers do not; the watch itself is tested by
-   * {@code KubernetesLocksTest} and {@code ElectionOnKubernetesTest}.
+   * The lock without its watch capability, so electors on it poll. The conformance kit's tests that
+   * do not use a watch run this way on the shared mock API server (see {@link KitApi}): with dozens
+   * of short-lived watchers, fabric8's mock server now and then blocks on a watch-event write for
+   * 30 s (its {@code VertxMockWebSocket awaitWrite}), and every request stalls with it. Real API
+   * servers do not.
    */
   static ResourceLock withoutWatch(ResourceLock lock) {
     return new FaultInjectingResourceLock(lock) { };

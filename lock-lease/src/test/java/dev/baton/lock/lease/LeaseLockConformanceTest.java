@@ -10,22 +10,30 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInfo;
 
 /** The whole conformance kit for Leases against fabric8's CRUD-mode mock API server (or BATON_KUBECONFIG's cluster). */
 @DisplayName("Lease lock against a Kubernetes API")
 class LeaseLockConformanceTest extends ResourceLockConformanceKit {
-  static KubernetesApi api;
+  static KitApi api;
 
   @BeforeAll
   static void startApi() {
-    api = KubernetesApi.start();
-    api.ensureNamespace("baton-kit");
+    KubernetesApi shared = KubernetesApi.start();
+    shared.ensureNamespace("baton-kit");
+    api = new KitApi(shared);
   }
 
   @AfterAll
   static void stopApi() {
     api.close();
+  }
+
+  @BeforeEach
+  void apiForTest(TestInfo info) {
+    api.beforeEach(info);
   }
 
   @Override
@@ -35,17 +43,17 @@ class LeaseLockConformanceTest extends ResourceLockConformanceKit {
 
   @Override
   protected ResourceLock newLock(String namespace, String name, String identity) {
-    // Without the watch capability here: see KubernetesApi#withoutWatch.
-    return KubernetesApi.withoutWatch(new LeaseLock(api.client(), namespace, name, ResourceLockConfig.of(identity), Map.of()));
+    // With the watch where the test uses it: see KitApi.
+    return api.lock(new LeaseLock(api.current().client(), namespace, name, ResourceLockConfig.of(identity), Map.of()));
   }
 
   @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.REVISION);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION);
   }
 
   @Override
   protected ResourceLockOptions lockOptions() {
-    return ResourceLockOptions.builder().client(KubernetesClient.class, api.client()).build();
+    return ResourceLockOptions.builder().client(KubernetesClient.class, api.current().client()).build();
   }
 }
