@@ -45,8 +45,11 @@ public final class BenchMain {
       case "etcd" -> new EtcdBackend(timings);
       case "zookeeper" -> new ZooKeeperBackend(timings);
       case "leases" -> new LeaseBackend();
+      case "jdbc-postgres" -> JdbcBackend.postgres(timings);
+      case "jdbc-mariadb" -> JdbcBackend.mariadb(timings);
       default -> throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),
-          "unknown backend '" + name + "'; known: inmemory, inmemory-polling, etcd, zookeeper, leases");
+          "unknown backend '" + name + "'; known: inmemory, inmemory-polling, etcd, zookeeper, leases, jdbc-postgres, "
+              + "jdbc-mariadb");
     };
   }
 
