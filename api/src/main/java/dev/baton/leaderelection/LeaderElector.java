@@ -373,7 +373,8 @@ public final class LeaderElector {
     boolean wantWatch = watch == null && !watchStarting && !watchRefused && state == State.ACQUIRING
         && lock instanceof WatchableResourceLock;
     watchStarting |= wantWatch;
-    AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, observed,
+    Observation snapshot = observed;
+    AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, snapshot,
         state == State.LEADING, lockStateTrusted, ownTerms);
     if (state == State.LEADING) {
       attempt.termDeadlineNanos = lastRenewStartNanos + renewDeadlineNanos;
@@ -406,8 +407,17 @@ public final class LeaderElector {
           LOG.info("{}: lock {} works again after {} failed attempts", identity, lock.describe(), troubledAttempts);
           troubledAttempts = 0;
         }
-        lockStateTrusted = true;
-        adopt(outcome.observation());
+        // The attempt worked on a copy taken when it began; a watch may have delivered a newer record
+        // meanwhile. A failed attempt that saw nothing newer must not put the older copy back (a
+        // follower would report a released lock, or the wrong holder); then the lock's cached version
+        // does not belong to the observation kept, so the next write reads first.
+        Observation seen = outcome.observation();
+        if (outcome.succeeded() || (seen != snapshot && seen.observedNanos() - observed.observedNanos() >= 0)) {
+          lockStateTrusted = true;
+          adopt(seen);
+        } else {
+          lockStateTrusted = seen == snapshot && observed == snapshot;
+        }
         if (!outcome.succeeded()) {
           LOG.debug("{}: failed to acquire or renew lease {}: {}", identity, lock.describe(), outcome.failure());
         } else if (outcome.slowPath()) {
