@@ -125,16 +125,12 @@ public class LockOptions {
     if (lockType == null || !java.util.Arrays.asList(lockType.split("-to-")).contains("etcd")) {
       return java.util.Optional.empty();
     }
-    String endpoints = settings.getOrDefault("etcd.endpoints",
-        etcdEndpoints != null ? etcdEndpoints : System.getenv("BATON_ETCD_ENDPOINTS"));
-    if (endpoints == null || endpoints.isBlank()) {
-      return java.util.Optional.empty();
-    }
     try {
-      List<java.net.URI> uris = java.util.Arrays.stream(endpoints.split(",")).map(String::trim)
-          .map(e -> java.net.URI.create(e.contains("://") ? e : "http://" + e)).toList();
-      return java.util.Optional.of(dev.baton.lock.etcd.EtcdConnectionDiagnosis.explain(uris, Duration.ofSeconds(1)));
-    } catch (IllegalArgumentException e) {
+      // The endpoints exactly as the lock read them (the lock's own parsing of the settings).
+      List<java.net.URI> endpoints = dev.baton.lock.etcd.EtcdLockSettings.from(ResourceLockOptions.builder()
+          .settings(settings(System::getenv, key -> key.startsWith("etcd."))).build(), true).endpoints();
+      return java.util.Optional.of(dev.baton.lock.etcd.EtcdConnectionDiagnosis.explain(endpoints, Duration.ofSeconds(1)));
+    } catch (IllegalArgumentException | CliException e) {
       return java.util.Optional.empty();
     }
   }

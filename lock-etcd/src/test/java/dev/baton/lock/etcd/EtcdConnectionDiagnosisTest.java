@@ -33,6 +33,26 @@ class EtcdConnectionDiagnosisTest {
     etcd.close();
   }
 
+  /**
+   * A loopback server that accepts one connection, writes {@code firstBytes} and then holds the
+   * connection open, silent, until the server socket is closed (the test's end).
+   */
+  private static ServerSocket holdingServer(byte[] firstBytes) throws java.io.IOException {
+    ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+    Thread holder = new Thread(() -> {
+      try (Socket s = server.accept(); OutputStream out = s.getOutputStream()) {
+        out.write(firstBytes);
+        out.flush();
+        s.getInputStream().transferTo(OutputStream.nullOutputStream());   // until the client goes away
+      } catch (java.io.IOException ignored) {
+        // closed by the test
+      }
+    }, "holding-server");
+    holder.setDaemon(true);
+    holder.start();
+    return server;
+  }
+
   private static String explain(String url) {
     return EtcdConnectionDiagnosis.explain(URI.create(url), TIMEOUT);
   }
@@ -54,16 +74,7 @@ class EtcdConnectionDiagnosisTest {
   @Test
   @DisplayName("A port that accepts and never answers: a silent port")
   void silent() throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      Thread accepter = new Thread(() -> {
-        try (Socket s = silent.accept()) {
-          Thread.sleep(Long.MAX_VALUE);
-        } catch (Exception ignored) {
-          // closed by the test
-        }
-      });
-      accepter.setDaemon(true);
-      accepter.start();
+    try (ServerSocket silent = holdingServer(new byte[0])) {
       String found = explain("http://127.0.0.1:" + silent.getLocalPort());
       assertTrue(found.endsWith("the connection opens, but nothing answers (a silent port, or a server that waits for TLS)"), found);
     }
@@ -89,18 +100,8 @@ class EtcdConnectionDiagnosisTest {
   @Test
   @DisplayName("A server that answers in TLS to plaintext: use https://")
   void tlsServer() throws Exception {
-    try (ServerSocket tls = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      Thread alert = new Thread(() -> {
-        try (Socket s = tls.accept(); OutputStream out = s.getOutputStream()) {
-          out.write(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46});   // a TLS alert record
-          out.flush();
-          Thread.sleep(1000);
-        } catch (Exception ignored) {
-          // closed by the test
-        }
-      });
-      alert.setDaemon(true);
-      alert.start();
+    // A TLS alert record, as a TLS server answers a plaintext request.
+    try (ServerSocket tls = holdingServer(new byte[] {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46})) {
       String found = explain("http://127.0.0.1:" + tls.getLocalPort());
       assertTrue(found.endsWith("the server speaks TLS; use https:// (and etcd.tls.ca) for this endpoint"), found);
     }
