@@ -77,28 +77,27 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
   private final boolean fastPathAllowed;
   private final OwnTerms ownTerms;
   private Observation observed;
-  /**
-   * For a renewal: the term's validity deadline. A renewal handed to a lock thread just before a
-   * pause writes nothing once it passed: the term is over, and a late renewal would only make the
-   * followers wait a lease longer.
-   */
-  long termDeadlineNanos = Long.MAX_VALUE;
+  private final long termDeadlineNanos;
 
   private boolean termOver() {
     return leading && runtime.nanoTime() - termDeadlineNanos >= 0;
   }
 
   /**
-   * @param leading whether the elector leads now (renews its term); otherwise a success starts a
-   *     new term, even on a record that still names this candidate
+   * @param termDeadlineNanos while the elector leads, its term's validity deadline: the attempt
+   *     renews the term, and writes nothing once the deadline passed (a renewal handed to a lock
+   *     thread just before a pause; a late renewal would only make the followers wait a lease
+   *     longer); {@link Long#MAX_VALUE} while acquiring: a success starts a new term, even on a
+   *     record that still names this candidate
    * @param fastPathAllowed whether the lock's cached version is known to belong to {@code observed}
    * @param ownTerms the terms this elector wrote, to tell its own records from another process's
    *     records under the same identity
    */
   AcquireOrRenewAttempt(ResourceLock lock, int leaseDurationSeconds, ElectionRuntime runtime, Observation observed,
-      boolean leading, boolean fastPathAllowed, OwnTerms ownTerms) {
+      long termDeadlineNanos, boolean fastPathAllowed, OwnTerms ownTerms) {
     this.lock = lock;
-    this.leading = leading;
+    this.termDeadlineNanos = termDeadlineNanos;
+    this.leading = termDeadlineNanos != Long.MAX_VALUE;
     this.fastPathAllowed = fastPathAllowed;
     this.ownTerms = ownTerms;
     this.identity = lock.identity();

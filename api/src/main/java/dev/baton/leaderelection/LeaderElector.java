@@ -374,13 +374,11 @@ public final class LeaderElector {
         && lock instanceof WatchableResourceLock;
     watchStarting |= wantWatch;
     Observation snapshot = observed;
+    boolean leading = state == State.LEADING;
     AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, snapshot,
-        state == State.LEADING, lockStateTrusted, ownTerms);
-    if (state == State.LEADING) {
-      attempt.termDeadlineNanos = lastRenewStartNanos + renewDeadlineNanos;
-    }
-    Duration timeout = state == State.LEADING
-        ? Duration.ofNanos(Math.max(1_000_000, lastRenewStartNanos + renewDeadlineNanos - startNanos))
+        leading ? termDeadlineNanos() : Long.MAX_VALUE, lockStateTrusted, ownTerms);
+    Duration timeout = leading
+        ? Duration.ofNanos(Math.max(1_000_000, termDeadlineNanos() - startNanos))
         : config.renewDeadline();
     runtime.<Outcome>callLock(() -> {
       try {
@@ -538,7 +536,7 @@ public final class LeaderElector {
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
     }
-    long delay = lastRenewStartNanos + renewDeadlineNanos - runtime.nanoTime();
+    long delay = termDeadlineNanos() - runtime.nanoTime();
     deadlineTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delay)), () -> events.execute(() -> {
       if (g == generation && state == State.LEADING && termExpired()) {
         loseToDeadline();
@@ -548,7 +546,12 @@ public final class LeaderElector {
 
   /** Whether the term's validity deadline (last successful renewal's start + renewDeadline) has passed. */
   private boolean termExpired() {
-    return runtime.nanoTime() - lastRenewStartNanos >= renewDeadlineNanos;
+    return runtime.nanoTime() - termDeadlineNanos() >= 0;
+  }
+
+  /** The term's validity deadline: the start of its last successful renewal + renewDeadline. */
+  private long termDeadlineNanos() {
+    return lastRenewStartNanos + renewDeadlineNanos;
   }
 
   private void loseToDeadline() {
