@@ -101,6 +101,11 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
     return pools.timer.getQueue().size();
   }
 
+  /** Timer tasks run so far (for tests: it stays still while nothing is scheduled). */
+  long timerTasksRun() {
+    return pools.timer.getCompletedTaskCount();
+  }
+
   @Override
   public String toString() {
     return "ElectionRuntime{" + name + (shared ? ", shared" : "") + (isShutdown() ? ", closed" : "") + "}";
