@@ -70,6 +70,13 @@ class BlockingLeadersThreadCostTest {
       BatonThreads.await(WITHIN, () -> newLeaderCalls.get() == LEADERS,
           () -> newLeaderCalls.get() + " of " + LEADERS + " onNewLeader calls ran while the leaders blocked");
       assertTrue(electors.stream().allMatch(LeaderElector::isLeader), "every candidate leads its own election");
+      // Quick callbacks arriving while every leader blocks: they need the one thread beyond N.
+      CountDownLatch quick = new CountDownLatch(20);
+      for (int i = 0; i < 20; i++) {
+        runtime.callbackExecutor().execute(quick::countDown);
+      }
+      assertTrue(quick.await(WITHIN.toSeconds(), TimeUnit.SECONDS),
+          (20 - quick.getCount()) + " of 20 quick callbacks ran while " + LEADERS + " leaders blocked");
 
       int callbackBound = Math.max(ElasticCallbackExecutor.CORE_THREADS, LEADERS + 1);
       int created = highestNumber(prefix + "callback-");
