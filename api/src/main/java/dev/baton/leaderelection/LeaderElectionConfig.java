@@ -48,7 +48,7 @@ public final class LeaderElectionConfig {
   private final LeaderMetrics metrics;
   private final ElectionRuntime runtime;
 
-  private LeaderElectionConfig(Builder b) {
+  private LeaderElectionConfig(Builder b, ElectionRuntime runtime) {
     this.lock = b.lock;
     this.leaseDuration = b.leaseDuration;
     this.renewDeadline = b.renewDeadline;
@@ -58,7 +58,7 @@ public final class LeaderElectionConfig {
     this.name = b.name != null ? b.name : b.lock.describe();
     this.watchdog = b.watchdog;
     this.metrics = b.metrics;
-    this.runtime = b.runtime;
+    this.runtime = runtime;
   }
 
   /** A builder with client-go's defaults. */
@@ -127,7 +127,7 @@ public final class LeaderElectionConfig {
     private String name;
     private LeaderHealthCheck watchdog;
     private LeaderMetrics metrics = LeaderMetrics.NONE;
-    private ElectionRuntime runtime = ElectionRuntime.system();
+    private ElectionRuntime runtime;
 
     private Builder() {
     }
@@ -214,7 +214,8 @@ public final class LeaderElectionConfig {
     }
 
     /**
-     * @param value clocks, timer and threads; {@link ElectionRuntime#system()} by default
+     * @param value clocks, timer and threads; {@link ElectionRuntime#system()} when none is given
+     *     (resolved by {@link #build()}, so a builder given a runtime never creates the shared one)
      * @return this builder
      */
     public Builder runtime(ElectionRuntime value) {
@@ -245,7 +246,7 @@ public final class LeaderElectionConfig {
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException("Invalid leader election configuration: " + String.join("; ", problems));
       }
-      return new LeaderElectionConfig(this);
+      return new LeaderElectionConfig(this, runtime != null ? runtime : ElectionRuntime.system());
     }
 
   }

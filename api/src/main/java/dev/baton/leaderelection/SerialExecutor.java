@@ -30,7 +30,16 @@ final class SerialExecutor implements Executor {
       }
       active = true;
     }
-    delegate.execute(this::drain);
+    try {
+      delegate.execute(this::drain);
+    } catch (RuntimeException e) {
+      // Refused (a closed runtime): nothing will drain, so the next submission must try again.
+      synchronized (this) {
+        tasks.remove(task);
+        active = false;
+      }
+      throw e;
+    }
   }
 
   private void drain() {

@@ -1,96 +1,157 @@
 package dev.baton.leaderelection;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real-time runtime shared by every elector of the JVM: 2 timer threads, at most
+ * A real-time runtime on pools Baton creates: {@value #TIMER_THREADS} timer threads, at most
  * {@value #LOCK_CALL_THREADS} threads for blocking lock calls (queued beyond that), and
  * {@value ElasticCallbackExecutor#CORE_THREADS} threads for user callbacks, more only while
- * callbacks block (see {@link ElasticCallbackExecutor}). Idle threads end after a while. All
- * threads are daemons named {@code baton-*}.
+ * callbacks block (see {@link ElasticCallbackExecutor}). All threads are daemons named
+ * {@code baton-*}, started on demand, and end after {@value #IDLE_TIMEOUT_SECONDS} s idle; nothing
+ * is scheduled periodically while no elector runs, so an idle runtime has no thread at all.
+ * (The numbers are repeated in {@link ElectionRuntime}'s Javadoc and docs/elector.md.)
+ *
+ * <p>The {@link #shared() shared} instance is {@link ElectionRuntime#system()}: created on first
+ * use (not by {@link LeaderElectionConfig#builder()}), and never shut down. The others come from
+ * {@link ElectionRuntime#create()} and shut their pools down on {@link #close()}.
  */
-final class SystemElectionRuntime implements ElectionRuntime {
+final class SystemElectionRuntime extends ExecutorElectionRuntime {
 
+  static final int TIMER_THREADS = 2;
   static final int LOCK_CALL_THREADS = 8;
+  static final long IDLE_TIMEOUT_SECONDS = 30;
 
-  static final SystemElectionRuntime INSTANCE = new SystemElectionRuntime();
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(IDLE_TIMEOUT_SECONDS);
+  private static final AtomicInteger CREATED = new AtomicInteger();
 
-  private final ScheduledThreadPoolExecutor timer;
-  private final ExecutorService lockCalls;
-  private final ElasticCallbackExecutor callbacks;
+  /** Whether the shared instance was created, for tests; reading it does not create it. */
+  private static final AtomicBoolean SHARED_CREATED = new AtomicBoolean();
 
-  private SystemElectionRuntime() {
-    timer = new ScheduledThreadPoolExecutor(2, daemonThreads("baton-timer-"));
-    timer.setRemoveOnCancelPolicy(true);
-    ThreadPoolExecutor calls = new ThreadPoolExecutor(LOCK_CALL_THREADS, LOCK_CALL_THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), daemonThreads("baton-lock-call-"));
-    calls.allowCoreThreadTimeOut(true);
-    lockCalls = calls;
-    callbacks = new ElasticCallbackExecutor(daemonThreads("baton-callback-"), timer);
+  /** Holds the shared instance, so that it is created on the first call to {@link #shared()}. */
+  private static final class Shared {
+    static final SystemElectionRuntime INSTANCE = new SystemElectionRuntime(Pools.create("baton-", IDLE_TIMEOUT), true);
   }
 
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  private final Pools pools;
+  private final boolean shared;
+  private final String name;
+
+  private SystemElectionRuntime(Pools pools, boolean shared) {
+    super(pools.timer, pools.lockCalls, pools.callbacks);
+    this.pools = pools;
+    this.shared = shared;
+    this.name = pools.prefix.substring(0, pools.prefix.length() - 1);
+    if (shared) {
+      SHARED_CREATED.set(true);
+    }
+  }
+
+  /** The JVM-wide runtime, {@link ElectionRuntime#system()}. */
+  static SystemElectionRuntime shared() {
+    return Shared.INSTANCE;
+  }
+
+  /** Whether {@link #shared()} was ever called in this class loader. */
+  static boolean sharedCreated() {
+    return SHARED_CREATED.get();
+  }
+
+  /** A runtime with pools of its own, {@link ElectionRuntime#create()}. */
+  static SystemElectionRuntime createOwned() {
+    return createOwned("baton-" + CREATED.incrementAndGet() + "-", IDLE_TIMEOUT);
+  }
+
+  /**
+   * A runtime with pools of its own.
+   *
+   * @param threadPrefix the start of its threads' names, such as {@code "baton-3-"}
+   * @param idleTimeout how long an idle thread lives (tests shorten it)
+   */
+  static SystemElectionRuntime createOwned(String threadPrefix, Duration idleTimeout) {
+    return new SystemElectionRuntime(Pools.create(threadPrefix, idleTimeout), false);
+  }
+
+  /** Shuts this runtime's pools down, unless it is the shared one (see {@link ElectionRuntime#close()}). */
+  @Override
+  public void close() {
+    if (!shared) {
+      pools.shutdown();
+    }
+  }
+
+  /** Whether {@link #close()} shut the pools down. */
+  boolean isShutdown() {
+    return pools.timer.isShutdown();
+  }
+
+  /** Threads the callback pool may use now (for tests). */
+  int callbackThreadLimit() {
+    return pools.callbacks.maximumPoolSize();
+  }
+
+  /** Tasks waiting on the timer, cancelled ones excluded (they are removed at once; for tests). */
+  int scheduledTasks() {
+    return pools.timer.getQueue().size();
+  }
+
+  /** Timer tasks run so far (for tests: it stays still while nothing is scheduled). */
+  long timerTasksRun() {
+    return pools.timer.getCompletedTaskCount();
   }
 
   @Override
-  public Instant now() {
-    return Instant.now();
+  public String toString() {
+    return "ElectionRuntime{" + name + (shared ? ", shared" : "") + (isShutdown() ? ", closed" : "") + "}";
   }
 
-  @Override
-  public long nanoTime() {
-    return System.nanoTime();
-  }
+  /** The three pools of one runtime. */
+  private static final class Pools {
+    final String prefix;
+    final ScheduledThreadPoolExecutor timer;
+    final ThreadPoolExecutor lockCalls;
+    final ElasticCallbackExecutor callbacks;
 
-  @Override
-  public Cancellable schedule(Duration delay, Runnable task) {
-    ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    return () -> f.cancel(false);
-  }
+    private Pools(String prefix, Duration idle) {
+      this.prefix = prefix;
+      timer = new ScheduledThreadPoolExecutor(TIMER_THREADS, daemonThreads(prefix + "timer-"));
+      timer.setRemoveOnCancelPolicy(true);
+      timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      timer.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+      // A waiting task keeps the last timer thread alive (ThreadPoolExecutor never lets its last
+      // worker go while the queue holds a task), so timing out only ends threads with nothing to do.
+      timer.setKeepAliveTime(idle.toNanos(), TimeUnit.NANOSECONDS);
+      timer.allowCoreThreadTimeOut(true);
+      lockCalls = new ThreadPoolExecutor(LOCK_CALL_THREADS, LOCK_CALL_THREADS, idle.toNanos(), TimeUnit.NANOSECONDS,
+          new LinkedBlockingQueue<>(), daemonThreads(prefix + "lock-call-"));
+      lockCalls.allowCoreThreadTimeOut(true);
+      callbacks = new ElasticCallbackExecutor(daemonThreads(prefix + "callback-"), timer, idle);
+    }
 
-  @Override
-  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    lockCalls.execute(() -> {
-      try {
-        result.complete(call.call());
-      } catch (Throwable t) {
-        result.completeExceptionally(t);
-      }
-    });
-    Cancellable timeoutTask = schedule(timeout, () -> result.completeExceptionally(
-        new TimeoutException("lock call did not answer within " + timeout)));
-    result.whenComplete((v, e) -> timeoutTask.cancel());
-    return result;
-  }
+    static Pools create(String prefix, Duration idle) {
+      return new Pools(prefix, idle);
+    }
 
-  @Override
-  public Executor callbackExecutor() {
-    return callbacks;
-  }
+    /** Drops pending timers, accepts nothing new, interrupts nothing that runs. */
+    void shutdown() {
+      timer.shutdown();
+      lockCalls.shutdown();
+      callbacks.shutdown();
+    }
 
-  @Override
-  public double random() {
-    return ThreadLocalRandom.current().nextDouble();
+    private static ThreadFactory daemonThreads(String prefix) {
+      AtomicInteger n = new AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, prefix + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      };
+    }
   }
 }
