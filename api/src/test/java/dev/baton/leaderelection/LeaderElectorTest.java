@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -735,6 +736,88 @@ class LeaderElectorTest {
       assertEquals(lock.describe(), c.name());
       assertFalse(c.releaseOnCancel());
       assertNotNull(c.runtime());
+    }
+  }
+
+  @Nested
+  @DisplayName("the state chart")
+  class StateChart {
+
+    @Test
+    @DisplayName("A run moves only along the chart: NEW to ACQUIRING, ACQUIRING to LEADING or STOPPING, LEADING to STOPPING, STOPPING to STOPPED; every other move throws IllegalStateException")
+    void onlyTheChartsMoves() {
+      Set<List<LeaderElector.State>> chart = Set.of(
+          List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING),
+          List.of(LeaderElector.State.ACQUIRING, LeaderElector.State.LEADING),
+          List.of(LeaderElector.State.ACQUIRING, LeaderElector.State.STOPPING),
+          List.of(LeaderElector.State.LEADING, LeaderElector.State.STOPPING),
+          List.of(LeaderElector.State.STOPPING, LeaderElector.State.STOPPED));
+      for (LeaderElector.State from : LeaderElector.State.values()) {
+        for (LeaderElector.State to : LeaderElector.State.values()) {
+          if (chart.contains(List.of(from, to))) {
+            LeaderElector.checkMove(from, to);
+          } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> LeaderElector.checkMove(from, to),
+                from + " to " + to + " is not in the chart");
+            assertTrue(e.getMessage().contains("from " + from + " to " + to), e.getMessage());
+          }
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("A leader's run passes NEW, ACQUIRING, LEADING, STOPPING, STOPPED; a follower's skips LEADING; a new run starts at ACQUIRING again")
+    void runsFollowTheChart() {
+      List<LeaderElector.State> leaderStates = new ArrayList<>();
+      List<LeaderElector.State> followerStates = new ArrayList<>();
+      LeaderElector a = observedElector("a", leaderStates);
+      LeaderElector b = observedElector("b", followerStates);
+      java.util.function.BooleanSupplier note = () -> {
+        noteChange(leaderStates, a.state());
+        noteChange(followerStates, b.state());
+        return false;
+      };
+      note.getAsBoolean();
+      a.start();
+      note.getAsBoolean();
+      world.advanceUntil(note, Duration.ofSeconds(1));
+      b.start();
+      note.getAsBoolean();
+      world.advanceUntil(note, Duration.ofSeconds(5));
+      a.cancel();
+      b.cancel();
+      world.advanceUntil(note, Duration.ofSeconds(5));
+      assertEquals(List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING, LeaderElector.State.LEADING,
+          LeaderElector.State.STOPPING, LeaderElector.State.STOPPED), leaderStates);
+      assertEquals(List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING, LeaderElector.State.STOPPING,
+          LeaderElector.State.STOPPED), followerStates);
+      a.start();
+      assertEquals(LeaderElector.State.ACQUIRING, a.state());
+      assertTrue(world.advanceUntil(a::isLeader, Duration.ofSeconds(1)));
+    }
+
+    /** An elector whose callbacks note the state they run in (the stop runs while STOPPING). */
+    private LeaderElector observedElector(String identity, List<LeaderElector.State> states) {
+      LeaderElector[] elector = new LeaderElector[1];
+      elector[0] = new LeaderElector(LeaderElectionConfig.builder().lock(world.rawLock(identity)).runtime(world.runtime)
+          .callbacks(new LeaderCallbacks() {
+            @Override
+            public void onStartedLeading(LeaderContext context) {
+              noteChange(states, elector[0].state());
+            }
+
+            @Override
+            public void onStoppedLeading() {
+              noteChange(states, elector[0].state());
+            }
+          }).build());
+      return elector[0];
+    }
+
+    private void noteChange(List<LeaderElector.State> states, LeaderElector.State now) {
+      if (states.isEmpty() || states.get(states.size() - 1) != now) {
+        states.add(now);
+      }
     }
   }
 }
