@@ -148,7 +148,10 @@ public final class LeaderElector {
   private final int leaseDurationSeconds;
   private final long renewDeadlineNanos;
   private final long retryPeriodNanos;
-  /** Runs the elector's tasks one at a time: every handler below {@link #check} runs on it. */
+  /**
+   * Runs the elector's tasks one at a time: the loops' handlers (tryAcquireOrRenew, acquire, renew,
+   * the release path), their timers' and lock calls' continuations, and the watch's deliveries.
+   */
   private final SerialExecutor events;
   /** Runs onNewLeader calls and lock events one at a time, in order. */
   private final SerialExecutor notifications;
