@@ -97,15 +97,19 @@ final class FreezableRuntime implements ElectionRuntime {
         pause();
       }
     }
+    // The call starts only while running, and its answer is taken in only while running.
     CompletableFuture<T> answer = new CompletableFuture<>();
-    whenRunning(() -> delegate.callLock(call, timeout).whenComplete((value, error) -> whenRunning(() -> {
-      if (error != null) {
-        answer.completeExceptionally(error);
-      } else {
-        answer.complete(value);
-      }
-    })));
+    whenRunning(() -> delegate.callLock(call, timeout)
+        .whenComplete((value, error) -> whenRunning(() -> settle(answer, value, error))));
     return answer;
+  }
+
+  private static <T> void settle(CompletableFuture<T> answer, T value, Throwable error) {
+    if (error == null) {
+      answer.complete(value);
+    } else {
+      answer.completeExceptionally(error);
+    }
   }
 
   @Override
