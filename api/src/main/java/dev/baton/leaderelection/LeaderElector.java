@@ -85,18 +85,18 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  NEW ── start() ──▶ ACQUIRING ─────── acquire: the attempt wrote the record ───────▶ LEADING
- *                      │   ▲  │                                                      │   ▲  │
- *                      │   └──┘ acquire: the attempt failed                           │   └──┘ renew: renewed, or failed
- *                      │        [not the second foreign rewrite]:                     │        [term deadline ahead, no other
- *                      │        again after retryPeriod × [1, 2.2),                   │        holder, no foreign record]:
- *                      │        or when the watched lease expires                     │        again retryPeriod after the
- *                      │                                                              │        attempt's start
- *                      │ cancel() | stepDown()                                        │
- *                      │ | acquire: [the record under this identity                   │ renew: [term deadline passed]
- *                      │   was rewritten a second time by another                     │ | renew: the attempt read another holder
- *                      │   process: IdentityConflictException]                        │ | renew: the attempt read a record under
- *                      ▼                                                              │   this identity not written by this elector
- *                   STOPPING ◀────────────────────────────────────────────────────────┘ | cancel() | stepDown()
+ *                      │   ▲  │                                                        │   ▲  │
+ *                      │   └──┘ acquire: the attempt failed                            │   └──┘ renew: renewed, or failed
+ *                      │        [not the second foreign rewrite]:                      │        [term deadline ahead, no other
+ *                      │        again after retryPeriod × [1, 2.2),                    │        holder, no foreign record]:
+ *                      │        or when the watched lease expires                      │        again retryPeriod after the
+ *                      │                                                               │        attempt's start
+ *                      │ cancel() | stepDown()                                         │
+ *                      │ | acquire: [the record under this identity                    │ renew: [term deadline passed]
+ *                      │   was rewritten a second time by another                      │ | renew: the attempt read another holder
+ *                      │   process: IdentityConflictException]                         │ | renew: the attempt read a record under
+ *                      ▼                                                               │   this identity not written by this elector
+ *                   STOPPING ◀─────────────────────────────────────────────────────────┘ | cancel() | stepDown()
  *                      │
  *                      │ [the leader's work returned, or leaseDuration passed]
  *                      │ onStoppedLeading ran; the release was written, when asked for
