@@ -4,6 +4,7 @@ import dev.baton.leaderelection.AcquireOrRenewAttempt.Foreign;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Observation;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Outcome;
 import dev.baton.leaderelection.ElectionRuntime.Cancellable;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -11,10 +12,14 @@ import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -70,11 +75,44 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Only one call to the lock is outstanding at a time: an attempt that falls due while the previous
  * call still hangs is skipped and counts as failed.
+ *
+ * <h2>The state machine</h2>
+ *
+ * <p>Each run ({@link #start()} until its future completes) moves once through this chart;
+ * {@link #state()} is the state of the latest run. Events are in plain text, guards in
+ * {@code [brackets]}; the two loops are client-go's {@code acquire} and {@code renew}, each calling
+ * {@code tryAcquireOrRenew} ({@link AcquireOrRenewAttempt}) every time round.
+ *
+ * <pre>
+ *  NEW ── start() ──▶ ACQUIRING ─────── acquire: the attempt wrote the record ───────▶ LEADING
+ *                      │   ▲  │                                                        │   ▲  │
+ *                      │   └──┘ acquire: the attempt failed                            │   └──┘ renew: renewed, or failed
+ *                      │        [not the second foreign rewrite]:                      │        [term deadline ahead, no other
+ *                      │        again after retryPeriod × [1, 2.2),                    │        holder, no foreign record]:
+ *                      │        or when the watched lease expires                      │        again retryPeriod after the
+ *                      │                                                               │        attempt's start
+ *                      │ cancel() | stepDown()                                         │
+ *                      │ | acquire: [the record under this identity                    │ renew: [term deadline passed]
+ *                      │   was rewritten a second time by another                      │ | renew: the attempt read another holder
+ *                      │   process: IdentityConflictException]                         │ | renew: the attempt read a record under
+ *                      ▼                                                               │   this identity not written by this elector
+ *                   STOPPING ◀─────────────────────────────────────────────────────────┘ | cancel() | stepDown()
+ *                      │
+ *                      │ [the leader's work returned, or leaseDuration passed]
+ *                      │ onStoppedLeading ran; the release was written, when asked for
+ *                      ▼
+ *                   STOPPED ── start(): a new run, which moves NEW ──▶ ACQUIRING again
+ * </pre>
+ *
+ * <p>Every change of state goes through one method that checks the move against this chart and
+ * throws {@link IllegalStateException} on any other move. The release is asked for by
+ * {@link #stepDown()}, and by {@link #cancel()} or a passed deadline when releaseOnCancel is set;
+ * a leader that lost its record to another holder or another process never releases.
  */
 public final class LeaderElector {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
 
-  /** Where a run is. */
+  /** Where a run is; see the state chart in the class comment. */
   public enum State {
     /** Never started. */
     NEW,
@@ -88,6 +126,19 @@ public final class LeaderElector {
     STOPPED
   }
 
+  /** The moves of the state chart; any other change of state is a bug. */
+  private static final Map<State, Set<State>> MOVES = new EnumMap<>(Map.of(
+      State.NEW, EnumSet.of(State.ACQUIRING),
+      State.ACQUIRING, EnumSet.of(State.LEADING, State.STOPPING),
+      State.LEADING, EnumSet.of(State.STOPPING),
+      State.STOPPING, EnumSet.of(State.STOPPED),
+      State.STOPPED, EnumSet.noneOf(State.class)));
+
+  private static final int MAX_RELEASE_ATTEMPTS = 5;
+
+  /** Configurations already warned about (once per JVM each), see {@link #warnAboutForeignMargin()}. */
+  private static final Set<List<Object>> WARNED_MARGINS = ConcurrentHashMap.newKeySet();
+
   private final LeaderElectionConfig config;
   private final ResourceLock lock;
   private final String identity;
@@ -97,41 +148,80 @@ public final class LeaderElector {
   private final int leaseDurationSeconds;
   private final long renewDeadlineNanos;
   private final long retryPeriodNanos;
+  /**
+   * Runs the elector's tasks one at a time: the loops' handlers (tryAcquireOrRenew, acquire, renew,
+   * the release path), their timers' and lock calls' continuations, and the watch's deliveries.
+   */
   private final SerialExecutor events;
+  /** Runs onNewLeader calls and lock events one at a time, in order. */
   private final SerialExecutor notifications;
+  /** Set while a call on the lock instance is outstanding (it may outlive the run that made it). */
   private final AtomicBoolean lockCallBusy = new AtomicBoolean();
   private final OwnTerms ownTerms = new OwnTerms();
 
-  /** Configurations already warned about (once per JVM each), see {@link #warnAboutForeignMargin()}. */
-  private static final Set<List<Object>> WARNED_MARGINS = ConcurrentHashMap.newKeySet();
-
-  // State below is written by tasks on `events` (and `state`, `runFuture` by start() under the
-  // monitor before its first task); volatile where other threads read it.
-  private volatile State state = State.NEW;
+  // What the elector knows beyond one run. Written by tasks on `events` only; `run` also by
+  // start(), under this object's monitor, before the new run's first task is queued. Volatile
+  // where the public getters read them from other threads.
+  /** The latest run, or null before the first {@link #start()}. */
+  private volatile Run run;
+  /** What this elector last saw of the record, and when. */
   private volatile Observation observed = Observation.NONE;
-  private String reportedLeader = "";
-  private int generation;
-  private CompletableFuture<Void> runFuture = CompletableFuture.completedFuture(null);
-  private Cancellable attemptTimer;
-  private Cancellable deadlineTimer;
-  private long lastRenewStartNanos;
-  private volatile LeaderContext leaderContext;
   /**
    * Whether every lock call so far was adopted: only then does the lock's cached compare-and-set
    * version belong to {@code observed}, and may an attempt write without reading first.
    */
   private boolean lockStateTrusted;
+  /** The holder last reported to onNewLeader (client-go's {@code reportedLeader}). */
+  private String reportedLeader = "";
   /** Attempts in a row that failed on the store (no answer in time, an error, a corrupt record). */
   private int troubledAttempts;
-  /** Changes of a record under this identity not written by this elector, seen in this run. */
-  private int foreignChanges;
-  /** Why the current run must end in failure, or null. */
-  private RuntimeException runFailure;
-  private CompletableFuture<Void> leaderWork;
-  private RecordWatch watch;
-  private boolean watchStarting;
-  /** Whether opening the watch failed in this run; the run then polls. */
-  private boolean watchRefused;
+
+  /**
+   * One run: from {@link #start()} until its future completes. A run moves through the chart once
+   * and never back, so a task that holds a run whose state is no longer ACQUIRING or LEADING belongs
+   * to the past and does nothing.
+   */
+  private static final class Run {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Changed only by {@link LeaderElector#moveTo}. */
+    volatile State state = State.NEW;
+    /** The term while LEADING and after it; null before. */
+    volatile Term term;
+    /** The next tryAcquireOrRenew. */
+    Cancellable attemptTimer;
+    /** Changes of a record under this identity not written by this elector, seen in this run. */
+    int foreignChanges;
+    /** Why the run must end in failure, or null. */
+    RuntimeException failure;
+    Watching watching = Watching.NOT_YET;
+    /** The open watch, while {@code watching} is OPEN. */
+    RecordWatch watch;
+
+    boolean isActive() {
+      State s = state;
+      return s == State.ACQUIRING || s == State.LEADING;
+    }
+  }
+
+  /** The one term a run may have: the leader's context, its work, and the timer of its deadline. */
+  private static final class Term {
+    final LeaderContext context;
+    CompletableFuture<Void> work = CompletableFuture.completedFuture(null);
+    /** Fires at the term's validity deadline (client-go's renew loop timing out after renewDeadline). */
+    Cancellable deadlineTimer;
+
+    Term(LeaderContext context) {
+      this.context = context;
+    }
+
+    /** The start of the term's last successful write + renewDeadline. */
+    long deadlineNanos() {
+      return context.deadlineNanos();
+    }
+  }
+
+  /** A follower's watch in one run: opened at the first attempt, never by a leader, tried once. */
+  private enum Watching { NOT_YET, OPENING, OPEN, REFUSED }
 
   /**
    * Creates an elector; {@link #start()} or {@link #run()} begins the election.
@@ -185,6 +275,8 @@ public final class LeaderElector {
     }
   }
 
+  // ---- the public face -----------------------------------------------------------------------
+
   /**
    * Starts a run of the election (client-go's {@code Run}, without blocking). The run ends after
    * leadership is lost, or after {@link #cancel()} or {@link #stepDown()}; it always ends with
@@ -194,22 +286,19 @@ public final class LeaderElector {
    * @throws IllegalStateException when a run is already going on
    */
   public synchronized CompletableFuture<Void> start() {
-    if (!runFuture.isDone()) {
+    Run previous = run;
+    if (previous != null && !previous.done.isDone()) {
       throw new IllegalStateException("leader elector " + config.name() + " is already running; "
           + "wait for the run to end (or cancel it) before starting again");
     }
-    CompletableFuture<Void> run = new CompletableFuture<>();
-    runFuture = run;
-    state = State.ACQUIRING;
+    Run r = new Run();
+    moveTo(r, State.ACQUIRING);
+    run = r;
     events.execute(() -> {
-      int g = ++generation;
-      foreignChanges = 0;
-      runFailure = null;
-      watchRefused = false;
       LOG.info("{}: attempting to acquire leader lease {}...", identity, lock.describe());
-      scheduleAttempt(g, 0);
+      scheduleAttempt(r, 0);
     });
-    return run.copy();
+    return r.done.copy();
   }
 
   /**
@@ -220,9 +309,9 @@ public final class LeaderElector {
    * @throws IdentityConflictException when another process used this candidate's identity
    */
   public void run() throws InterruptedException {
-    CompletableFuture<Void> run = start();
+    CompletableFuture<Void> done = start();
     try {
-      run.get();
+      done.get();
     } catch (InterruptedException e) {
       cancel();
       throw e;
@@ -256,18 +345,21 @@ public final class LeaderElector {
   }
 
   private synchronized CompletableFuture<Void> stop(boolean release, String why) {
-    CompletableFuture<Void> run = runFuture;
+    Run r = run;
+    if (r == null) {
+      return CompletableFuture.completedFuture(null);
+    }
     events.execute(() -> {
-      switch (state) {
+      switch (r.state) {
         case ACQUIRING -> {
           LOG.info("{}: {} while not leading {}", identity, why, lock.describe());
-          endRun();
+          endRun(r);
         }
-        case LEADING -> stopLeading(release, why);
+        case LEADING -> stopLeading(r, release, why);
         default -> { }
       }
     });
-    return run.copy();
+    return r.done.copy();
   }
 
   /**
@@ -277,8 +369,7 @@ public final class LeaderElector {
    * {@code false} at once, before any of the elector's timers ran.
    */
   public boolean isLeader() {
-    LeaderContext term = leaderContext;
-    return state == State.LEADING && term != null && term.isLeading() && observed.isHeldBy(identity);
+    return currentTerm().isPresent() && observed.isHeldBy(identity);
   }
 
   /** The holder of the last record observed, {@code ""} when none was observed or it was released. */
@@ -292,7 +383,7 @@ public final class LeaderElector {
    *
    * @return the record
    */
-  public Optional<dev.baton.leaderelection.resourcelock.LeaderElectionRecord> observedRecord() {
+  public Optional<LeaderElectionRecord> observedRecord() {
     Observation o = observed;
     return o == Observation.NONE ? Optional.empty() : Optional.of(o.record());
   }
@@ -303,13 +394,18 @@ public final class LeaderElector {
    * @return the term
    */
   public Optional<LeaderContext> currentTerm() {
-    LeaderContext term = leaderContext;
-    return state == State.LEADING && term != null && term.isLeading() ? Optional.of(term) : Optional.empty();
+    Run r = run;
+    if (r == null || r.state != State.LEADING) {
+      return Optional.empty();
+    }
+    Term t = r.term;
+    return t != null && t.context.isLeading() ? Optional.of(t.context) : Optional.empty();
   }
 
   /** Where the current run is. */
   public State state() {
-    return state;
+    Run r = run;
+    return r == null ? State.NEW : r.state;
   }
 
   /** The configuration. */
@@ -327,7 +423,7 @@ public final class LeaderElector {
   public Optional<String> check(Duration maxTolerableExpiredLease) {
     // The elector's belief, not isLeader(): a stuck elector's term has long passed its deadline, and
     // the watchdog exists to report exactly that belief.
-    if (state != State.LEADING || !observed.isHeldBy(identity)) {
+    if (state() != State.LEADING || !observed.isHeldBy(identity)) {
       return Optional.empty();
     }
     long sinceRenewal = runtime.nanoTime() - observed.observedNanos();
@@ -338,93 +434,134 @@ public final class LeaderElector {
     return Optional.empty();
   }
 
-  // ---- the loop: everything below runs on `events` ------------------------------------------
+  @Override
+  public String toString() {
+    return "LeaderElector{" + identity + " on " + lock.describe() + ", " + state() + "}";
+  }
 
-  private void scheduleAttempt(int g, long delayNanos) {
-    if (attemptTimer != null) {
-      attemptTimer.cancel();
+  // ---- the state chart: every change of state goes through moveTo ---------------------------
+
+  /**
+   * Checks a move against the state chart.
+   *
+   * @throws IllegalStateException when the chart has no such move
+   */
+  static void checkMove(State from, State to) {
+    if (!MOVES.get(from).contains(to)) {
+      throw new IllegalStateException("a leader elector's run cannot move from " + from + " to " + to
+          + "; from " + from + " it may move to " + MOVES.get(from));
     }
-    attemptTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delayNanos)),
-        () -> events.execute(() -> attempt(g)));
+  }
+
+  /** The one place where a run's state changes. */
+  private synchronized void moveTo(Run r, State to) {
+    checkMove(r.state, to);
+    LOG.debug("{}: {} -> {}", identity, r.state, to);
+    r.state = to;
+  }
+
+  // ---- tryAcquireOrRenew: one attempt, for both loops (runs on `events`) --------------------
+
+  private void scheduleAttempt(Run r, long delayNanos) {
+    if (r.attemptTimer != null) {
+      r.attemptTimer.cancel();
+    }
+    r.attemptTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delayNanos)),
+        () -> events.execute(() -> tryAcquireOrRenew(r)));
   }
 
   private long jitteredRetryNanos() {
     return retryPeriodNanos + (long) (runtime.random() * LeaderElectionConfig.JITTER_FACTOR * retryPeriodNanos);
   }
 
-  private void attempt(int g) {
-    if (g != generation || (state != State.ACQUIRING && state != State.LEADING)) {
+  /**
+   * Hands one {@link AcquireOrRenewAttempt} to a lock-call thread and passes its outcome to the loop
+   * the run is in: {@link #acquire} or {@link #renew}.
+   */
+  private void tryAcquireOrRenew(Run r) {
+    if (!r.isActive()) {
       return;
     }
-    if (state == State.LEADING && termExpired()) {
+    boolean leading = r.state == State.LEADING;
+    if (leading && termOver(r)) {
       // Timers that fell due during a pause run in time order: the overdue attempt comes before the
       // deadline timer, and must not renew a term that has already ended.
-      loseToDeadline();
+      loseToDeadline(r);
       return;
     }
     long startNanos = runtime.nanoTime();
     if (!lockCallBusy.compareAndSet(false, true)) {
       LOG.warn("{}: previous call to lock {} has not returned yet; skipping this attempt", identity, lock.describe());
-      afterAttempt(g, startNanos, false, null);
+      continueLoop(r, startNanos, null);
       return;
     }
     // Followers only: a leader ignores notifications, and its renewal's time is the term's. A refused
     // watch (a Role without the watch verb) is not tried again in this run.
-    boolean wantWatch = watch == null && !watchStarting && !watchRefused && state == State.ACQUIRING
-        && lock instanceof WatchableResourceLock;
-    watchStarting |= wantWatch;
+    boolean openWatch = !leading && r.watching == Watching.NOT_YET && lock instanceof WatchableResourceLock;
+    if (openWatch) {
+      r.watching = Watching.OPENING;
+    }
     Observation snapshot = observed;
-    boolean leading = state == State.LEADING;
+    long termDeadline = leading ? r.term.deadlineNanos() : Long.MAX_VALUE;
     AcquireOrRenewAttempt attempt = new AcquireOrRenewAttempt(lock, leaseDurationSeconds, runtime, snapshot,
-        leading ? termDeadlineNanos() : Long.MAX_VALUE, lockStateTrusted, ownTerms);
+        termDeadline, lockStateTrusted, ownTerms);
     Duration timeout = leading
-        ? Duration.ofNanos(Math.max(1_000_000, termDeadlineNanos() - startNanos))
+        ? Duration.ofNanos(Math.max(1_000_000, termDeadline - startNanos))
         : config.renewDeadline();
     runtime.<Outcome>callLock(() -> {
       try {
-        if (wantWatch) {
-          startWatch(g);
+        if (openWatch) {
+          openWatch(r);
         }
         return attempt.call();
       } finally {
         lockCallBusy.set(false);
       }
     }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
-      if (g != generation) {
+      if (!r.isActive()) {
         // Dropped: whatever the call read may have moved the lock's cached version.
         lockStateTrusted = false;
         return;
       }
-      if (error != null) {
-        lockStateTrusted = false;
-        noteTrouble("attempt on lock " + lock.describe() + " failed: " + error);
-      } else {
-        if (outcome.storeError()) {
-          noteTrouble(outcome.failure());
-        } else if (troubledAttempts > 0) {
-          LOG.info("{}: lock {} works again after {} failed attempts", identity, lock.describe(), troubledAttempts);
-          troubledAttempts = 0;
-        }
-        // The attempt worked on a copy taken when it began; a watch may have delivered a newer record
-        // meanwhile. A failed attempt that saw nothing newer must not put the older copy back (a
-        // follower would report a released lock, or the wrong holder); then the lock's cached version
-        // does not belong to the observation kept, so the next write reads first.
-        Observation seen = outcome.observation();
-        if (outcome.succeeded() || (seen != snapshot && seen.observedNanos() - observed.observedNanos() >= 0)) {
-          lockStateTrusted = true;
-          adopt(seen);
-        } else {
-          lockStateTrusted = seen == snapshot && observed == snapshot;
-        }
-        if (!outcome.succeeded()) {
-          LOG.debug("{}: failed to acquire or renew lease {}: {}", identity, lock.describe(), outcome.failure());
-        } else if (outcome.slowPath()) {
-          metrics.slowPathExercised(config.name());
-        }
-      }
-      maybeReportTransition();
-      afterAttempt(g, startNanos, error == null && outcome.succeeded(), outcome);
+      continueLoop(r, startNanos, adopt(snapshot, outcome, error));
     }));
+  }
+
+  /**
+   * Takes in what an attempt saw, and returns its outcome, or null when the call failed.
+   *
+   * <p>The attempt worked on a copy taken when it began; a watch may have delivered a newer record
+   * meanwhile. A failed attempt that saw nothing newer must not put the older copy back (a follower
+   * would report a released lock, or the wrong holder); then the lock's cached version does not
+   * belong to the observation kept, so the next write reads first.
+   */
+  private Outcome adopt(Observation snapshot, Outcome outcome, Throwable error) {
+    if (error != null) {
+      lockStateTrusted = false;
+      noteTrouble("attempt on lock " + lock.describe() + " failed: " + error);
+      maybeReportTransition();
+      return null;
+    }
+    if (outcome.storeError()) {
+      noteTrouble(outcome.failure());
+    } else if (troubledAttempts > 0) {
+      LOG.info("{}: lock {} works again after {} failed attempts", identity, lock.describe(), troubledAttempts);
+      troubledAttempts = 0;
+    }
+    Observation seen = outcome.observation();
+    if (outcome.succeeded() || (seen != snapshot && seen.observedNanos() - observed.observedNanos() >= 0)) {
+      lockStateTrusted = true;
+      observed = seen;
+    } else {
+      lockStateTrusted = seen == snapshot && observed == snapshot;
+    }
+    if (!outcome.succeeded()) {
+      LOG.debug("{}: failed to acquire or renew lease {}: {}", identity, lock.describe(), outcome.failure());
+    } else if (outcome.slowPath()) {
+      metrics.slowPathExercised(config.name());
+    }
+    maybeReportTransition();
+    return outcome;
   }
 
   /**
@@ -440,41 +577,26 @@ public final class LeaderElector {
     }
   }
 
-  private void afterAttempt(int g, long startNanos, boolean succeeded, Outcome outcome) {
-    long now = runtime.nanoTime();
-    if (state == State.ACQUIRING) {
-      if (outcome != null && outcome.foreign() == Foreign.CHANGED && foreignChangeEndsRun()) {
-        return;
-      }
-      if (succeeded) {
-        becomeLeader(g, startNanos, outcome);
-      } else {
-        scheduleAttempt(g, nextAcquireDelay(outcome, now));
-      }
-    } else if (state == State.LEADING) {
-      if (termExpired()) {
-        loseToDeadline();
-        return;
-      }
-      if (succeeded) {
-        lastRenewStartNanos = startNanos;
-        leaderContext.extendDeadline(startNanos + renewDeadlineNanos);
-        scheduleDeadline(g);
-      } else if (outcome != null && outcome.foreign() != Foreign.NO) {
-        runFailure = new IdentityConflictException(identity, lock.describe(),
-            "the leader's renewal found the record rewritten by another process under the same identity");
-        LOG.error("{}: {}; leadership is lost", identity, runFailure.getMessage());
-        stopLeading(false, "another process uses this identity");
-        return;
-      } else if (outcome != null && !observed.record().holderIdentity().isEmpty() && !observed.isHeldBy(identity)) {
-        // The store names another holder: leadership is already gone, waiting for renewDeadline
-        // (as client-go does) would only let this candidate's work overlap the new leader's.
-        LOG.warn("{}: lock {} is now held by {}; leadership is lost", identity, lock.describe(),
-            observed.record().holderIdentity());
-        stopLeading(false, "another candidate holds the lock");
-        return;
-      }
-      scheduleAttempt(g, startNanos + retryPeriodNanos - now);
+  /** @param outcome the attempt's outcome; null when its call failed or was skipped */
+  private void continueLoop(Run r, long startNanos, Outcome outcome) {
+    if (r.state == State.ACQUIRING) {
+      acquire(r, startNanos, outcome);
+    } else {
+      renew(r, startNanos, outcome);
+    }
+  }
+
+  // ---- acquire: client-go's acquire loop, one step per attempt ------------------------------
+
+  /** Leads after a successful attempt; otherwise tries again after a jittered retryPeriod (or when a watched lease expires). */
+  private void acquire(Run r, long startNanos, Outcome outcome) {
+    if (outcome != null && outcome.foreign() == Foreign.CHANGED && foreignChangeEndsRun(r)) {
+      return;
+    }
+    if (outcome != null && outcome.succeeded()) {
+      becomeLeader(r, startNanos, outcome);
+    } else {
+      scheduleAttempt(r, nextAcquireDelay(r, outcome, runtime.nanoTime()));
     }
   }
 
@@ -485,12 +607,12 @@ public final class LeaderElector {
    *
    * @return whether the run ended
    */
-  private boolean foreignChangeEndsRun() {
-    if (++foreignChanges >= 2) {
-      runFailure = new IdentityConflictException(identity, lock.describe(),
+  private boolean foreignChangeEndsRun(Run r) {
+    if (++r.foreignChanges >= 2) {
+      r.failure = new IdentityConflictException(identity, lock.describe(),
           "the record under this identity was rewritten while this candidate, not leading, waited");
-      LOG.error("{}: {}", identity, runFailure.getMessage());
-      endRun();
+      LOG.error("{}: {}", identity, r.failure.getMessage());
+      endRun(r);
       return true;
     }
     LOG.warn("{}: the record of {} names this candidate but was not written by this run: a crashed earlier run "
@@ -500,74 +622,108 @@ public final class LeaderElector {
   }
 
   /** client-go polls with jitter; with a watch, a follower waits exactly until the lease it saw expires. */
-  private long nextAcquireDelay(Outcome outcome, long now) {
+  private long nextAcquireDelay(Run r, Outcome outcome, long now) {
     Observation o = observed;
-    if (watch != null && outcome != null && !o.record().holderIdentity().isEmpty() && !o.isHeldBy(identity)
+    if (r.watch != null && outcome != null && !o.record().holderIdentity().isEmpty() && !o.isHeldBy(identity)
         && o.isLeaseValid(now)) {
       return o.expiryNanos() - now;
     }
     return jitteredRetryNanos();
   }
 
-  private void becomeLeader(int g, long startNanos, Outcome outcome) {
-    state = State.LEADING;
-    lastRenewStartNanos = startNanos;
-    LOG.info("{}: successfully acquired lease {}", identity, lock.describe());
-    recordEvent("became leader");
-    metrics.leaderOn(config.name());
+  /** ACQUIRING to LEADING: the term begins at the start of the attempt that wrote it. */
+  private void becomeLeader(Run r, long startNanos, Outcome outcome) {
     long token = outcome.revision().isPresent()
         ? outcome.revision().getAsLong()
         : outcome.observation().record().leaderTransitions();
-    LeaderContext context = new LeaderContext(identity, lock.describe(), token, runtime::nanoTime,
-        startNanos + renewDeadlineNanos);
-    leaderContext = context;
-    leaderWork = CompletableFuture.runAsync(() -> {
+    Term term = new Term(new LeaderContext(identity, lock.describe(), token, runtime::nanoTime,
+        startNanos + renewDeadlineNanos));
+    r.term = term;
+    moveTo(r, State.LEADING);
+    LOG.info("{}: successfully acquired lease {}", identity, lock.describe());
+    recordEvent("became leader");
+    metrics.leaderOn(config.name());
+    term.work = CompletableFuture.runAsync(() -> {
       try {
-        callbacks.onStartedLeading(context);
+        callbacks.onStartedLeading(term.context);
       } catch (RuntimeException | Error e) {
         LOG.error("{}: onStartedLeading failed", identity, e);
       }
     }, runtime.callbackExecutor());
-    scheduleDeadline(g);
-    scheduleAttempt(g, startNanos + retryPeriodNanos - runtime.nanoTime());
+    scheduleDeadline(r);
+    scheduleAttempt(r, startNanos + retryPeriodNanos - runtime.nanoTime());
   }
 
-  private void scheduleDeadline(int g) {
-    if (deadlineTimer != null) {
-      deadlineTimer.cancel();
+  // ---- renew: client-go's renew loop, one step per attempt ----------------------------------
+
+  /**
+   * Extends the term after a successful renewal and renews again retryPeriod after this attempt
+   * began; stops once the term's deadline passed, or at once when the store names another holder
+   * or holds a record under this identity that this elector did not write.
+   */
+  private void renew(Run r, long startNanos, Outcome outcome) {
+    if (termOver(r)) {
+      loseToDeadline(r);
+      return;
     }
-    long delay = termDeadlineNanos() - runtime.nanoTime();
-    deadlineTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delay)), () -> events.execute(() -> {
-      if (g == generation && state == State.LEADING && termExpired()) {
-        loseToDeadline();
+    if (outcome != null && outcome.succeeded()) {
+      r.term.context.extendDeadline(startNanos + renewDeadlineNanos);
+      scheduleDeadline(r);
+    } else if (outcome != null && outcome.foreign() != Foreign.NO) {
+      r.failure = new IdentityConflictException(identity, lock.describe(),
+          "the leader's renewal found the record rewritten by another process under the same identity");
+      LOG.error("{}: {}; leadership is lost", identity, r.failure.getMessage());
+      stopLeading(r, false, "another process uses this identity");
+      return;
+    } else if (outcome != null && !observed.record().holderIdentity().isEmpty() && !observed.isHeldBy(identity)) {
+      // The store names another holder: leadership is already gone, waiting for renewDeadline
+      // (as client-go does) would only let this candidate's work overlap the new leader's.
+      LOG.warn("{}: lock {} is now held by {}; leadership is lost", identity, lock.describe(),
+          observed.record().holderIdentity());
+      stopLeading(r, false, "another candidate holds the lock");
+      return;
+    }
+    scheduleAttempt(r, startNanos + retryPeriodNanos - runtime.nanoTime());
+  }
+
+  private void scheduleDeadline(Run r) {
+    Term term = r.term;
+    if (term.deadlineTimer != null) {
+      term.deadlineTimer.cancel();
+    }
+    long delay = term.deadlineNanos() - runtime.nanoTime();
+    term.deadlineTimer = runtime.schedule(Duration.ofNanos(Math.max(0, delay)), () -> events.execute(() -> {
+      if (r.state == State.LEADING && termOver(r)) {
+        loseToDeadline(r);
       }
     }));
   }
 
   /** Whether the term's validity deadline (last successful renewal's start + renewDeadline) has passed. */
-  private boolean termExpired() {
-    return runtime.nanoTime() - termDeadlineNanos() >= 0;
+  private boolean termOver(Run r) {
+    return runtime.nanoTime() - r.term.deadlineNanos() >= 0;
   }
 
-  /** The term's validity deadline: the start of its last successful renewal + renewDeadline. */
-  private long termDeadlineNanos() {
-    return lastRenewStartNanos + renewDeadlineNanos;
-  }
-
-  private void loseToDeadline() {
+  private void loseToDeadline(Run r) {
     LOG.warn("{}: failed to renew lease {} within renewDeadline {}; leadership is lost", identity,
         lock.describe(), config.renewDeadline());
-    stopLeading(config.releaseOnCancel(), "renew deadline passed");
+    stopLeading(r, config.releaseOnCancel(), "renew deadline passed");
   }
 
-  private void stopLeading(boolean release, String why) {
+  // ---- stopping, and the release path --------------------------------------------------------
+
+  /**
+   * LEADING to STOPPING: cancels the term, waits for the leader's work (at most leaseDuration),
+   * runs onStoppedLeading, then releases if asked to and ends the run.
+   */
+  private void stopLeading(Run r, boolean release, String why) {
     LOG.info("{}: stopping leadership of {} ({})", identity, lock.describe(), why);
-    state = State.STOPPING;
-    int g = ++generation;
-    cancelTimers();
+    moveTo(r, State.STOPPING);
+    cancelTimers(r);
     metrics.leaderOff(config.name());
-    leaderContext.cancel();
-    CompletableFuture<Void> workDone = leaderWork;
+    Term term = r.term;
+    term.context.cancel();
+    CompletableFuture<Void> workDone = term.work;
     CompletableFuture<Void> bounded = new CompletableFuture<>();
     Cancellable cap = runtime.schedule(config.leaseDuration(), () -> bounded.complete(null));
     workDone.whenComplete((v, e) -> {
@@ -580,32 +736,29 @@ public final class LeaderElector {
             identity, config.leaseDuration());
       }
       recordEvent("stopped leading");
-      CompletableFuture<Void> stopped = runStoppedCallback();
-      stopped.whenComplete((x, y) -> events.execute(() -> {
+      runStoppedCallback().whenComplete((x, y) -> events.execute(() -> {
         if (release) {
-          release(g, 0);
+          release(r, 0);
         } else {
-          finishRun();
+          finishRun(r);
         }
       }));
     }));
   }
-
-  private static final int MAX_RELEASE_ATTEMPTS = 5;
 
   /**
    * client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept.
    * One {@link ReleaseAttempt} reads, checks that the record is still this elector's term and writes,
    * so nothing an earlier (perhaps abandoned) call did can make it overwrite another holder's record.
    */
-  private void release(int g, int attemptNo) {
+  private void release(Run r, int attemptNo) {
     if (!observed.isHeldBy(identity) || attemptNo >= MAX_RELEASE_ATTEMPTS) {
-      finishRun();
+      finishRun(r);
       return;
     }
     if (!lockCallBusy.compareAndSet(false, true)) {
       // A hung call still holds the lock instance; try again once the retry period has passed.
-      runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(g, attemptNo + 1)));
+      runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(r, attemptNo + 1)));
       return;
     }
     ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
@@ -621,9 +774,9 @@ public final class LeaderElector {
         Throwable cause = unwrap(error);
         LOG.warn("{}: failed to release lock {}: {}", identity, lock.describe(), cause.toString());
         if (cause instanceof TimeoutException) {
-          finishRun();
+          finishRun(r);
         } else {
-          runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(g, attemptNo + 1)));
+          runtime.schedule(config.retryPeriod(), () -> events.execute(() -> release(r, attemptNo + 1)));
         }
         return;
       }
@@ -635,7 +788,7 @@ public final class LeaderElector {
       } else if (result instanceof ReleaseAttempt.NotOurs notOurs) {
         ObservedRecord current = notOurs.current();
         if (!Arrays.equals(current.raw(), observed.raw())) {
-          adopt(new Observation(current.record(), current.raw(), now));
+          observed = new Observation(current.record(), current.raw(), now);
         }
         LOG.info("{}: not releasing lease {}: the record is no longer this candidate's term (holder \"{}\")",
             identity, lock.describe(), current.record().holderIdentity());
@@ -645,20 +798,19 @@ public final class LeaderElector {
         LOG.info("{}: not releasing lease {}: there is no record", identity, lock.describe());
       }
       maybeReportTransition();
-      finishRun();
+      finishRun(r);
     }));
   }
 
   private static Throwable unwrap(Throwable t) {
-    return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
-  /** Ends a run that was not leading (or whose leadership was already wound down). */
-  private void endRun() {
-    state = State.STOPPING;
-    ++generation;
-    cancelTimers();
-    runStoppedCallback().whenComplete((x, y) -> events.execute(this::finishRun));
+  /** ACQUIRING to STOPPING: ends a run that was not leading. */
+  private void endRun(Run r) {
+    moveTo(r, State.STOPPING);
+    cancelTimers(r);
+    runStoppedCallback().whenComplete((x, y) -> events.execute(() -> finishRun(r)));
   }
 
   private CompletableFuture<Void> runStoppedCallback() {
@@ -671,38 +823,30 @@ public final class LeaderElector {
     }, runtime.callbackExecutor());
   }
 
-  private void finishRun() {
-    closeWatch();
-    leaderContext = null;
-    leaderWork = null;
-    CompletableFuture<Void> run;
-    RuntimeException failure = runFailure;
-    runFailure = null;
-    synchronized (this) {
-      state = State.STOPPED;
-      run = runFuture;
-    }
-    if (failure != null) {
-      run.completeExceptionally(failure);
+  /** STOPPING to STOPPED: completes the run's future. */
+  private void finishRun(Run r) {
+    closeWatch(r);
+    moveTo(r, State.STOPPED);
+    if (r.failure != null) {
+      r.done.completeExceptionally(r.failure);
     } else {
-      run.complete(null);
+      r.done.complete(null);
     }
   }
 
-  private void cancelTimers() {
-    if (attemptTimer != null) {
-      attemptTimer.cancel();
-      attemptTimer = null;
+  private void cancelTimers(Run r) {
+    if (r.attemptTimer != null) {
+      r.attemptTimer.cancel();
+      r.attemptTimer = null;
     }
-    if (deadlineTimer != null) {
-      deadlineTimer.cancel();
-      deadlineTimer = null;
+    Term term = r.term;
+    if (term != null && term.deadlineTimer != null) {
+      term.deadlineTimer.cancel();
+      term.deadlineTimer = null;
     }
   }
 
-  private void adopt(Observation o) {
-    observed = o;
-  }
+  // ---- notifications -------------------------------------------------------------------------
 
   private void maybeReportTransition() {
     String holder = observed.record().holderIdentity();
@@ -729,44 +873,40 @@ public final class LeaderElector {
     });
   }
 
-  // ---- the optional watch --------------------------------------------------------------------
+  // ---- the optional watch: followers only ----------------------------------------------------
 
   /** Runs on a lock-call thread, inside an attempt, so it never overlaps another lock call. */
-  private void startWatch(int g) {
+  private void openWatch(Run r) {
     try {
-      RecordWatch w = ((WatchableResourceLock) lock).watch(r -> events.execute(() -> onWatchedRecord(g, r)));
+      RecordWatch w = ((WatchableResourceLock) lock).watch(rec -> events.execute(() -> onWatchedRecord(r, rec)));
       events.execute(() -> {
-        watchStarting = false;
-        if (g == generation && (state == State.ACQUIRING || state == State.LEADING)) {
-          watch = w;
+        if (r.isActive()) {
+          r.watch = w;
+          r.watching = Watching.OPEN;
         } else {
           w.close();
         }
       });
     } catch (LockException | RuntimeException e) {
       LOG.warn("{}: could not watch lock {}, polling instead for this run: {}", identity, lock.describe(), e.toString());
-      events.execute(() -> {
-        watchStarting = false;
-        watchRefused = true;
-      });
+      events.execute(() -> r.watching = Watching.REFUSED);
     }
   }
 
-  private void closeWatch() {
-    if (watch != null) {
-      watch.close();
-      watch = null;
+  private void closeWatch(Run r) {
+    if (r.watch != null) {
+      r.watch.close();
+      r.watch = null;
     }
   }
 
-  private void onWatchedRecord(int runGeneration, ObservedRecord record) {
+  private void onWatchedRecord(Run r, ObservedRecord record) {
     // Only followers act on notifications; a leader learns of trouble through its renewals.
-    if (runGeneration != generation || state != State.ACQUIRING || watch == null) {
+    if (r.state != State.ACQUIRING || r.watch == null) {
       return;
     }
-    int g = generation;
     if (record == null) {
-      scheduleAttempt(g, 0);
+      scheduleAttempt(r, 0);
       return;
     }
     if (Arrays.equals(record.raw(), observed.raw())) {
@@ -774,25 +914,20 @@ public final class LeaderElector {
       // The notification proves the write happened now, so the lease runs from now.
       observed = observed.withRecord(observed.record(), runtime.nanoTime());
       if (!lockCallBusy.get()) {
-        scheduleAttempt(g, observed.expiryNanos() - runtime.nanoTime());
+        scheduleAttempt(r, observed.expiryNanos() - runtime.nanoTime());
       }
       return;
     }
-    adopt(new Observation(record.record(), record.raw(), runtime.nanoTime()));
+    observed = new Observation(record.record(), record.raw(), runtime.nanoTime());
     maybeReportTransition();
     if (record.record().holderIdentity().equals(identity) && !ownTerms.contains(record.record())
-        && foreignChangeEndsRun()) {
+        && foreignChangeEndsRun(r)) {
       return;
     }
     if (record.record().holderIdentity().isEmpty()) {
-      scheduleAttempt(g, 0);
+      scheduleAttempt(r, 0);
     } else if (!lockCallBusy.get()) {
-      scheduleAttempt(g, observed.expiryNanos() - runtime.nanoTime());
+      scheduleAttempt(r, observed.expiryNanos() - runtime.nanoTime());
     }
-  }
-
-  @Override
-  public String toString() {
-    return "LeaderElector{" + identity + " on " + lock.describe() + ", " + state + "}";
   }
 }

@@ -1,13 +1,6 @@
 package dev.baton.leaderelection;
 
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
-import dev.baton.leaderelection.resourcelock.ObservedRecord;
-import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
-import dev.baton.testkit.FaultInjectingResourceLock;
-import dev.baton.testkit.InMemoryLockStore;
-import dev.baton.testkit.InMemoryResourceLock;
-import dev.baton.testkit.VirtualElectionRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,25 +8,26 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * A small world for elector tests: one in-memory store, one virtual runtime, candidates on one
+ * A small world for elector tests: one shared record, one virtual runtime, candidates on one
  * lock, and a referee that notes any moment where two candidates' callbacks say they both lead.
  */
 final class ElectionScenario {
-  static final String NAMESPACE = "default";
   static final String NAME = "election";
 
-  final VirtualElectionRuntime runtime = new VirtualElectionRuntime(7);
-  final InMemoryLockStore store = new InMemoryLockStore();
+  final VirtualTime runtime = new VirtualTime(7);
+  final SharedRecordStore store = new SharedRecordStore();
   final AtomicReference<String> currentLeader = new AtomicReference<>();
   final List<String> violations = new CopyOnWriteArrayList<>();
   final List<Candidate> candidates = new ArrayList<>();
   final RecordingMetrics metrics = new RecordingMetrics();
 
-  ResourceLock rawLock(String identity) {
-    return new InMemoryResourceLock(store, NAMESPACE, NAME, ResourceLockConfig.of(identity));
+  /** A lock of its own for {@code identity}, beside the candidates' locks. */
+  SharedRecordStore.Lock rawLock(String identity) {
+    return store.lock(identity);
   }
 
   Candidate candidate(String identity) {
@@ -41,7 +35,7 @@ final class ElectionScenario {
   }
 
   Candidate candidate(String identity, Consumer<LeaderElectionConfig.Builder> tweak) {
-    Candidate c = new Candidate(identity, FaultInjectingResourceLock.wrap(rawLock(identity)));
+    Candidate c = new Candidate(identity, rawLock(identity));
     LeaderElectionConfig.Builder b = LeaderElectionConfig.builder()
         .lock(c.lock)
         .callbacks(c)
@@ -54,9 +48,9 @@ final class ElectionScenario {
     return c;
   }
 
-  /** The stored record, read through a fresh lock instance. */
+  /** The stored record, read around every candidate's lock. */
   LeaderElectionRecord storedRecord() throws Exception {
-    return rawLock("observer").get().record();
+    return store.record();
   }
 
   /** The stored record's holder, for conditions in lambdas; "?" when nothing readable is stored. */
@@ -68,12 +62,8 @@ final class ElectionScenario {
     }
   }
 
-  ObservedRecord storedObservation() throws Exception {
-    return rawLock("observer").get();
-  }
-
-  boolean advanceUntil(java.util.function.BooleanSupplier condition, Duration limit) {
-    return runtime.advanceUntil(condition, limit).isPresent();
+  boolean advanceUntil(BooleanSupplier condition, Duration limit) {
+    return runtime.advanceUntil(condition, limit);
   }
 
   Duration elapsed() {
@@ -87,7 +77,7 @@ final class ElectionScenario {
   /** A test candidate: records its callbacks and reports overlapping leadership to the scenario. */
   final class Candidate implements LeaderCallbacks {
     final String identity;
-    final FaultInjectingResourceLock lock;
+    final SharedRecordStore.Lock lock;
     LeaderElector elector;
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<LeaderContext> terms = new CopyOnWriteArrayList<>();
@@ -96,7 +86,7 @@ final class ElectionScenario {
     Consumer<LeaderContext> work = ctx -> { };
     boolean leading;
 
-    Candidate(String identity, FaultInjectingResourceLock lock) {
+    Candidate(String identity, SharedRecordStore.Lock lock) {
       this.identity = identity;
       this.lock = lock;
     }

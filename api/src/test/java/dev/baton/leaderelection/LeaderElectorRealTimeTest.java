@@ -3,17 +3,17 @@ package dev.baton.leaderelection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
-import dev.baton.testkit.InMemoryLockStore;
-import dev.baton.testkit.InMemoryResourceLock;
-import dev.baton.testkit.TimeDriver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,12 +27,12 @@ class LeaderElectorRealTimeTest {
   private static final Duration RENEW = Duration.ofSeconds(1);
   private static final Duration RETRY = Duration.ofMillis(100);
 
-  private final TimeDriver time = TimeDriver.realTime();
-  private final InMemoryLockStore store = new InMemoryLockStore();
+  /** One shared record per lock name. */
+  private final Map<String, SharedRecordStore> stores = new ConcurrentHashMap<>();
 
   private LeaderElectionConfig.Builder config(String identity, String lockName, LeaderCallbacks callbacks) {
     return LeaderElectionConfig.builder()
-        .lock(new InMemoryResourceLock(store, "default", lockName, ResourceLockConfig.of(identity)))
+        .lock(stores.computeIfAbsent(lockName, n -> new SharedRecordStore()).lock(identity))
         .leaseDuration(LEASE)
         .renewDeadline(RENEW)
         .retryPeriod(RETRY)
@@ -52,8 +52,7 @@ class LeaderElectorRealTimeTest {
         try {
           context.awaitCancellation(Duration.ofSeconds(20));
           // Cleanup that takes a while after cancellation: the lock must stay ours meanwhile.
-          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-          time.awaitUntil(() -> System.nanoTime() - until >= 0, Duration.ofSeconds(2));
+          pass(Duration.ofMillis(300));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -66,7 +65,7 @@ class LeaderElectorRealTimeTest {
       }
     }).build());
     first.start();
-    assertTrue(time.awaitUntil(first::isLeader, Duration.ofSeconds(5)).isPresent());
+    assertTrue(awaitUntil(first::isLeader, Duration.ofSeconds(5)));
 
     LeaderElector second = new LeaderElector(config("second", "slow", new LeaderCallbacks() {
       @Override
@@ -79,12 +78,12 @@ class LeaderElectorRealTimeTest {
       }
     }).build());
     second.start();
-    time.pass(Duration.ofMillis(300));
+    pass(Duration.ofMillis(300));
 
     CompletableFuture<Void> stepped = first.stepDown();
     stepped.get(10, TimeUnit.SECONDS);
     // onStartedLeading runs on a callback thread after the state turns LEADING: wait for the callback itself.
-    assertTrue(time.awaitUntil(() -> nextStartedNanos.get() != 0, Duration.ofSeconds(5)).isPresent(),
+    assertTrue(awaitUntil(() -> nextStartedNanos.get() != 0, Duration.ofSeconds(5)),
         "the second candidate never took over");
     assertTrue(workEndedNanos.get() > 0);
     assertTrue(stoppedAtNanos.get() >= workEndedNanos.get(), "onStoppedLeading ran before the work returned");
@@ -113,9 +112,9 @@ class LeaderElectorRealTimeTest {
           .retryPeriod(Duration.ofSeconds(2)).build()));
     }
     electors.forEach(LeaderElector::start);
-    assertTrue(time.awaitUntil(() -> leading.get() == n, Duration.ofSeconds(30)).isPresent(),
+    assertTrue(awaitUntil(() -> leading.get() == n, Duration.ofSeconds(30)),
         "only " + leading.get() + " of " + n + " electors lead");
-    time.pass(Duration.ofSeconds(3));   // a round of renewals for everyone
+    pass(Duration.ofSeconds(3));   // a round of renewals for everyone
     long batonThreads = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("baton-")).count();
     assertTrue(batonThreads <= 16, batonThreads + " Baton threads for " + n + " electors");
@@ -123,5 +122,23 @@ class LeaderElectorRealTimeTest {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
     electors.forEach(e -> stops.add(e.cancel()));
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+  }
+
+  /** Polls {@code condition} every millisecond until it holds or {@code limit} passed. */
+  private static boolean awaitUntil(BooleanSupplier condition, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+    }
+    return true;
+  }
+
+  /** Lets real time pass while the electors work. */
+  private static void pass(Duration duration) {
+    long until = System.nanoTime() + duration.toNanos();
+    awaitUntil(() -> System.nanoTime() - until >= 0, duration.plusSeconds(1));
   }
 }

@@ -8,16 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.ElectionScenario.Candidate;
-import dev.baton.leaderelection.resourcelock.ForwardingResourceLock;
+import dev.baton.leaderelection.SharedRecordStore.Call;
+import dev.baton.leaderelection.SharedRecordStore.Mode;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
-import dev.baton.testkit.FaultInjectingResourceLock.Mode;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -39,12 +42,7 @@ class LeaderElectorTest {
   }
 
   private Instant at(Duration elapsed) {
-    return VirtualElectionRuntimeEpoch.EPOCH.plus(elapsed);
-  }
-
-  /** The epoch of the virtual runtime, as a constant for readable assertions. */
-  private static final class VirtualElectionRuntimeEpoch {
-    static final Instant EPOCH = dev.baton.testkit.VirtualElectionRuntime.DEFAULT_EPOCH;
+    return VirtualTime.EPOCH.plus(elapsed);
   }
 
   @Nested
@@ -142,10 +140,10 @@ class LeaderElectorTest {
       world.runtime.advance(Duration.ofSeconds(1));
       Candidate b = world.candidate("b");
       List<Long> attempts = new ArrayList<>();
-      long before = b.lock.getCount();
+      long before = b.lock.calls(Call.GET);
       b.elector.start();
       for (int i = 0; i < 200 && attempts.size() < 40; i++) {
-        world.advanceUntil(() -> b.lock.getCount() > before + attempts.size(), Duration.ofSeconds(10));
+        world.advanceUntil(() -> b.lock.calls(Call.GET) > before + attempts.size(), Duration.ofSeconds(10));
         attempts.add(world.runtime.nanoTime());
       }
       assertEquals(40, attempts.size());
@@ -171,12 +169,12 @@ class LeaderElectorTest {
       Candidate a = world.candidate("a");
       a.elector.start();
       world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1));
-      long reads = a.lock.getCount();
-      long writes = a.lock.updateCount();
+      long reads = a.lock.calls(Call.GET);
+      long writes = a.lock.calls(Call.UPDATE);
 
       world.runtime.advance(Duration.ofSeconds(20));
-      assertEquals(reads, a.lock.getCount(), "the leader read the record while renewing");
-      assertEquals(writes + 10, a.lock.updateCount(), "one renewal per retry period");
+      assertEquals(reads, a.lock.calls(Call.GET), "the leader read the record while renewing");
+      assertEquals(writes + 10, a.lock.calls(Call.UPDATE), "one renewal per retry period");
       LeaderElectionRecord stored = world.storedRecord();
       assertEquals(at(Duration.ZERO), stored.acquireTime(), "acquireTime is kept across renewals");
       assertEquals(at(Duration.ofSeconds(20)), stored.renewTime());
@@ -462,9 +460,8 @@ class LeaderElectorTest {
         public void onStoppedLeading() {
         }
       };
-      var lock = new dev.baton.testkit.InMemoryResourceLock(world.store, ElectionScenario.NAMESPACE, ElectionScenario.NAME,
-          new dev.baton.leaderelection.resourcelock.ResourceLockConfig("e",
-              (obj, type, reason, fmt, args) -> events.add(type + " " + reason + " " + String.format(fmt, args))));
+      var lock = world.store.lock(new ResourceLockConfig("e",
+          (obj, type, reason, fmt, args) -> events.add(type + " " + reason + " " + String.format(fmt, args))));
       LeaderElector e = new LeaderElector(LeaderElectionConfig.builder().lock(lock).callbacks(quiet)
           .runtime(world.runtime).build());
       e.start();
@@ -506,7 +503,7 @@ class LeaderElectorTest {
     @Test
     @DisplayName("Woken past its deadline, a leader runs its overdue attempt after the deadline: it stops at once, calls no lock and releases nothing of another's")
     void overdueAttemptStops() throws Exception {
-      dev.baton.testkit.PausableElectionRuntime pausable = new dev.baton.testkit.PausableElectionRuntime(world.runtime);
+      FreezableRuntime pausable = new FreezableRuntime(world.runtime);
       Candidate a = world.candidate("a", b -> b.runtime(pausable).releaseOnCancel(true));
       Candidate b = world.candidate("b", x -> x.releaseOnCancel(true));
       a.elector.start();
@@ -516,12 +513,12 @@ class LeaderElectorTest {
       pausable.pause();
       assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(30)), "b never took over");
       LeaderElectionRecord taken = world.storedRecord();
-      long updates = a.lock.updateCount();
-      long gets = a.lock.getCount();
+      long updates = a.lock.calls(Call.UPDATE);
+      long gets = a.lock.calls(Call.GET);
       pausable.resume();
       assertTrue(world.advanceUntil(() -> a.elector.state() == LeaderElector.State.STOPPED, Duration.ofSeconds(5)));
-      assertEquals(updates, a.lock.updateCount(), "the woken leader wrote");
-      assertEquals(gets + 1, a.lock.getCount(), "the woken leader's only call must be the release's own read");
+      assertEquals(updates, a.lock.calls(Call.UPDATE), "the woken leader wrote");
+      assertEquals(gets + 1, a.lock.calls(Call.GET), "the woken leader's only call must be the release's own read");
       assertEquals(taken, world.storedRecord(), "the woken leader changed b's record");
       assertTrue(b.elector.isLeader());
       assertFalse(a.newLeaders.subList(1, a.newLeaders.size()).contains(""), "a reported a release: " + a.newLeaders);
@@ -593,15 +590,10 @@ class LeaderElectorTest {
     @DisplayName("A twin that lost the create race to a process with its identity does not take that process's term for its own")
     void twinLosingTheCreateRace() {
       Candidate winner = world.candidate("a");
-      java.util.concurrent.atomic.AtomicBoolean stale = new java.util.concurrent.atomic.AtomicBoolean(true);
       // The loser's first read saw no record (it read just before the winner's create landed).
-      ResourceLock staleFirstRead = ForwardingResourceLock.wrap(world.rawLock("a"), (operation, record, call) -> {
-        if (operation == ForwardingResourceLock.Operation.GET && stale.getAndSet(false)) {
-          throw new dev.baton.leaderelection.resourcelock.RecordNotFoundException("default/election", null);
-        }
-        return call.call();
-      });
-      Candidate loser = world.new Candidate("a", dev.baton.testkit.FaultInjectingResourceLock.wrap(staleFirstRead));
+      SharedRecordStore.Lock staleFirstRead = world.rawLock("a");
+      staleFirstRead.refuse(Call.GET, 1, new RecordNotFoundException("default/election", null));
+      Candidate loser = world.new Candidate("a", staleFirstRead);
       loser.elector = new LeaderElector(LeaderElectionConfig.builder().lock(loser.lock).callbacks(loser)
           .runtime(world.runtime).name("loser").build());
       world.candidates.add(loser);
@@ -618,21 +610,11 @@ class LeaderElectorTest {
     @Test
     @DisplayName("A refused watch (a Role without the watch verb) is tried once per run, not at every attempt, and never by a leader")
     void refusedWatchTriedOnce() {
-      java.util.concurrent.atomic.AtomicInteger watchCalls = new java.util.concurrent.atomic.AtomicInteger();
-      final class WatchRefused extends ForwardingResourceLock implements WatchableResourceLock {
-        WatchRefused(ResourceLock delegate) {
-          super(delegate);
-        }
-
-        @Override
-        public RecordWatch watch(java.util.function.Consumer<dev.baton.leaderelection.resourcelock.ObservedRecord> l)
-            throws dev.baton.leaderelection.resourcelock.LockException {
-          watchCalls.incrementAndGet();
-          throw new dev.baton.leaderelection.resourcelock.LockException(describe(), "forbidden: watch (HTTP 403)", null);
-        }
-      }
+      SharedRecordStore.WatchingLock watchRefused = world.store.watchingLock("b");
+      watchRefused.refuse(Call.WATCH, Integer.MAX_VALUE,
+          new LockException(watchRefused.describe(), "forbidden: watch (HTTP 403)", null));
       Candidate a = world.candidate("a");
-      Candidate b = world.new Candidate("b", dev.baton.testkit.FaultInjectingResourceLock.wrap(new WatchRefused(world.rawLock("b"))));
+      Candidate b = world.new Candidate("b", watchRefused);
       b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
           .name("b").build());
       world.candidates.add(b);
@@ -640,17 +622,17 @@ class LeaderElectorTest {
       world.runtime.advance(Duration.ofMillis(100));
       b.elector.start();
       world.runtime.advance(Duration.ofSeconds(60));
-      assertEquals(1, watchCalls.get(), "watch() tries in 60 s of following");
+      assertEquals(1, b.lock.calls(Call.WATCH), "watch() tries in 60 s of following");
       a.elector.stepDown();
       assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(10)));
       world.runtime.advance(Duration.ofSeconds(30));
-      assertEquals(1, watchCalls.get(), "a leader tried to watch");
+      assertEquals(1, b.lock.calls(Call.WATCH), "a leader tried to watch");
     }
 
     @Test
     @DisplayName("A renewal handed to a lock thread just before a pause writes nothing once the term's deadline passed")
     void noRenewalAfterTheDeadline() throws Exception {
-      dev.baton.testkit.PausableElectionRuntime pausable = new dev.baton.testkit.PausableElectionRuntime(world.runtime);
+      FreezableRuntime pausable = new FreezableRuntime(world.runtime);
       Candidate a = world.candidate("a", x -> x.runtime(pausable));
       Candidate b = world.candidate("b");
       a.elector.start();
@@ -665,7 +647,7 @@ class LeaderElectorTest {
       pausable.resume();
       world.runtime.advance(Duration.ofMillis(1));
       LeaderElectionRecord stored = world.storedRecord();
-      assertTrue(stored.renewTime().isBefore(VirtualElectionRuntimeEpoch.EPOCH.plusNanos(deadline)),
+      assertTrue(stored.renewTime().isBefore(VirtualTime.EPOCH.plusNanos(deadline)),
           "a renewed its term after the term's deadline: " + stored);
       assertTrue(world.advanceUntil(b.elector::isLeader, LEASE.plus(MAX_ACQUIRE_WAIT).plusSeconds(1)));
       // A renewal written at the wake (14.5 s) would have kept b waiting until 29.5 s at least.
@@ -754,6 +736,88 @@ class LeaderElectorTest {
       assertEquals(lock.describe(), c.name());
       assertFalse(c.releaseOnCancel());
       assertNotNull(c.runtime());
+    }
+  }
+
+  @Nested
+  @DisplayName("the state chart")
+  class StateChart {
+
+    @Test
+    @DisplayName("A run moves only along the chart: NEW to ACQUIRING, ACQUIRING to LEADING or STOPPING, LEADING to STOPPING, STOPPING to STOPPED; every other move throws IllegalStateException")
+    void onlyTheChartsMoves() {
+      Set<List<LeaderElector.State>> chart = Set.of(
+          List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING),
+          List.of(LeaderElector.State.ACQUIRING, LeaderElector.State.LEADING),
+          List.of(LeaderElector.State.ACQUIRING, LeaderElector.State.STOPPING),
+          List.of(LeaderElector.State.LEADING, LeaderElector.State.STOPPING),
+          List.of(LeaderElector.State.STOPPING, LeaderElector.State.STOPPED));
+      for (LeaderElector.State from : LeaderElector.State.values()) {
+        for (LeaderElector.State to : LeaderElector.State.values()) {
+          if (chart.contains(List.of(from, to))) {
+            LeaderElector.checkMove(from, to);
+          } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> LeaderElector.checkMove(from, to),
+                from + " to " + to + " is not in the chart");
+            assertTrue(e.getMessage().contains("from " + from + " to " + to), e.getMessage());
+          }
+        }
+      }
+    }
+
+    @Test
+    @DisplayName("A leader's run passes NEW, ACQUIRING, LEADING, STOPPING, STOPPED; a follower's skips LEADING; a new run starts at ACQUIRING again")
+    void runsFollowTheChart() {
+      List<LeaderElector.State> leaderStates = new ArrayList<>();
+      List<LeaderElector.State> followerStates = new ArrayList<>();
+      LeaderElector a = observedElector("a", leaderStates);
+      LeaderElector b = observedElector("b", followerStates);
+      java.util.function.BooleanSupplier note = () -> {
+        noteChange(leaderStates, a.state());
+        noteChange(followerStates, b.state());
+        return false;
+      };
+      note.getAsBoolean();
+      a.start();
+      note.getAsBoolean();
+      world.advanceUntil(note, Duration.ofSeconds(1));
+      b.start();
+      note.getAsBoolean();
+      world.advanceUntil(note, Duration.ofSeconds(5));
+      a.cancel();
+      b.cancel();
+      world.advanceUntil(note, Duration.ofSeconds(5));
+      assertEquals(List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING, LeaderElector.State.LEADING,
+          LeaderElector.State.STOPPING, LeaderElector.State.STOPPED), leaderStates);
+      assertEquals(List.of(LeaderElector.State.NEW, LeaderElector.State.ACQUIRING, LeaderElector.State.STOPPING,
+          LeaderElector.State.STOPPED), followerStates);
+      a.start();
+      assertEquals(LeaderElector.State.ACQUIRING, a.state());
+      assertTrue(world.advanceUntil(a::isLeader, Duration.ofSeconds(1)));
+    }
+
+    /** An elector whose callbacks note the state they run in (the stop runs while STOPPING). */
+    private LeaderElector observedElector(String identity, List<LeaderElector.State> states) {
+      LeaderElector[] elector = new LeaderElector[1];
+      elector[0] = new LeaderElector(LeaderElectionConfig.builder().lock(world.rawLock(identity)).runtime(world.runtime)
+          .callbacks(new LeaderCallbacks() {
+            @Override
+            public void onStartedLeading(LeaderContext context) {
+              noteChange(states, elector[0].state());
+            }
+
+            @Override
+            public void onStoppedLeading() {
+              noteChange(states, elector[0].state());
+            }
+          }).build());
+      return elector[0];
+    }
+
+    private void noteChange(List<LeaderElector.State> states, LeaderElector.State now) {
+      if (states.isEmpty() || states.get(states.size() - 1) != now) {
+        states.add(now);
+      }
     }
   }
 }
