@@ -29,7 +29,6 @@ class BlockingLeadersThreadCostTest {
   void blockingLeadersCostOneThreadEachPlusOne() throws Exception {
     String prefix = "baton-cost-test-";
     SystemElectionRuntime runtime = SystemElectionRuntime.createOwned(prefix, Duration.ofSeconds(30));
-    RuntimeTestLocks store = new RuntimeTestLocks();
     CountDownLatch termsOver = new CountDownLatch(1);
     CountDownLatch working = new CountDownLatch(LEADERS);
     AtomicInteger newLeaderCalls = new AtomicInteger();
@@ -37,9 +36,9 @@ class BlockingLeadersThreadCostTest {
     List<CompletableFuture<Void>> runs = new ArrayList<>();
     try {
       for (int i = 0; i < LEADERS; i++) {
-        // One election each, so that every candidate leads and blocks for its whole term.
+        // One election (a store of its own) each, so that every candidate leads and blocks for its whole term.
         electors.add(new LeaderElector(LeaderElectionConfig.builder()
-            .lock(store.lock("election-" + i, "candidate-" + i))
+            .lock(new SharedRecordStore().lock("candidate-" + i))
             .runtime(runtime)
             .callbacks(new LeaderCallbacks() {
               @Override

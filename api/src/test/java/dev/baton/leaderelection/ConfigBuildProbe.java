@@ -17,7 +17,7 @@ public final class ConfigBuildProbe implements Function<String, Boolean> {
   @Override
   public Boolean apply(String mode) {
     LeaderElectionConfig.Builder builder = LeaderElectionConfig.builder()
-        .lock(new RuntimeTestLocks().lock("probe", "a"))
+        .lock(new SharedRecordStore().lock("a"))
         .callbacks(new LeaderCallbacks() {
           @Override
           public void onStartedLeading(LeaderContext context) {

@@ -29,13 +29,13 @@ class ElectionRuntimeLifecycleTest {
 
   private static final Duration WITHIN = Duration.ofSeconds(10);
 
-  /** Candidates {@code identities} on one lock of {@code store}; each records where its callbacks ran. */
-  private static List<LeaderElector> electors(ElectionRuntime runtime, RuntimeTestLocks store, Set<String> callbackThreads,
+  /** Candidates {@code identities} on the record of {@code store}; each records where its callbacks ran. */
+  private static List<LeaderElector> electors(ElectionRuntime runtime, SharedRecordStore store, Set<String> callbackThreads,
       String... identities) {
     List<LeaderElector> electors = new ArrayList<>();
     for (String id : identities) {
       electors.add(new LeaderElector(LeaderElectionConfig.builder()
-          .lock(store.lock("election", id))
+          .lock(store.lock(id))
           .runtime(runtime)
           .leaseDuration(Duration.ofSeconds(4))
           .renewDeadline(Duration.ofSeconds(2))
@@ -100,7 +100,7 @@ class ElectionRuntimeLifecycleTest {
   void closingACreatedRuntimeShutsDownItsPools() throws Exception {
     String prefix = "baton-close-test-";
     SystemElectionRuntime runtime = SystemElectionRuntime.createOwned(prefix, Duration.ofSeconds(30));
-    RuntimeTestLocks store = new RuntimeTestLocks();
+    SharedRecordStore store = new SharedRecordStore();
     Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
     electThenStop(electors(runtime, store, callbackThreads, "a", "b"), callbackThreads);
     assertTrue(callbackThreads.stream().allMatch(n -> n.startsWith(prefix + "callback-")), "callbacks ran on " + callbackThreads);
@@ -144,7 +144,7 @@ class ElectionRuntimeLifecycleTest {
     try {
       Set<Thread> before = batonThreads();
       ElectionRuntime runtime = ElectionRuntime.create(timer, lockCalls, callbacks);
-      RuntimeTestLocks store = new RuntimeTestLocks();
+      SharedRecordStore store = new SharedRecordStore();
       Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
       electThenStop(electors(runtime, store, callbackThreads, "a", "b"), callbackThreads);
       assertEquals(Set.of("app-callback"), callbackThreads);
@@ -188,7 +188,7 @@ class ElectionRuntimeLifecycleTest {
     Duration idle = Duration.ofMillis(200);
     SystemElectionRuntime runtime = SystemElectionRuntime.createOwned(prefix, idle);
     try {
-      RuntimeTestLocks store = new RuntimeTestLocks();
+      SharedRecordStore store = new SharedRecordStore();
       Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
       electThenStop(electors(runtime, store, callbackThreads, "a", "b", "c"), callbackThreads);
 

@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,7 @@ import java.util.function.Consumer;
  * keep whole seconds, as in every real store). Each candidate gets its own {@link Lock}: it
  * compares-and-sets against the store-wide revision it last read or wrote, may watch the record, and
  * can be told to fail, to stop answering, or to refuse a kind of call, counting every call it gets.
+ * The store notes the name of every thread that called one of its locks, for the runtime's tests.
  */
 final class SharedRecordStore {
   static final String DESCRIPTION = "default/election";
@@ -43,6 +46,7 @@ final class SharedRecordStore {
   private byte[] stored;
   private long revision;
   private final List<Consumer<ObservedRecord>> watchers = new ArrayList<>();
+  private final Set<String> callingThreads = ConcurrentHashMap.newKeySet();
 
   /** A lock of candidate {@code identity}, without the watch capability. */
   Lock lock(String identity) {
@@ -57,6 +61,11 @@ final class SharedRecordStore {
   /** A lock of candidate {@code identity} that can watch the record. */
   WatchingLock watchingLock(String identity) {
     return new WatchingLock(ResourceLockConfig.of(identity));
+  }
+
+  /** The names of the threads that called this store's locks, failed and unanswered calls included. */
+  Set<String> callingThreads() {
+    return Set.copyOf(callingThreads);
   }
 
   /** The record stored now, read around every lock. */
@@ -108,6 +117,7 @@ final class SharedRecordStore {
 
     /** Counts the call, then fails it as the mode or a refusal says. */
     protected void enter(Call call) throws LockException {
+      callingThreads.add(Thread.currentThread().getName());
       LockException refusal;
       synchronized (this) {
         counts.merge(call, 1, Integer::sum);
