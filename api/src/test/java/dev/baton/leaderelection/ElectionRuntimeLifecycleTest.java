@@ -103,7 +103,9 @@ class ElectionRuntimeLifecycleTest {
     SharedRecordStore store = new SharedRecordStore();
     Set<String> callbackThreads = ConcurrentHashMap.newKeySet();
     electThenStop(electors(runtime, store, callbackThreads, "a", "b"), callbackThreads);
+    assertFalse(callbackThreads.isEmpty(), "no callback ran");
     assertTrue(callbackThreads.stream().allMatch(n -> n.startsWith(prefix + "callback-")), "callbacks ran on " + callbackThreads);
+    assertFalse(store.callingThreads().isEmpty(), "no lock call ran");
     assertTrue(store.callingThreads().stream().allMatch(n -> n.startsWith(prefix + "lock-call-")),
         "lock calls ran on " + store.callingThreads());
     assertFalse(BatonThreads.named(prefix).isEmpty(), "the runtime's threads, idle for less than 30 s, are still there");

@@ -592,7 +592,7 @@ class LeaderElectorTest {
       Candidate winner = world.candidate("a");
       // The loser's first read saw no record (it read just before the winner's create landed).
       SharedRecordStore.Lock staleFirstRead = world.rawLock("a");
-      staleFirstRead.refuse(Call.GET, 1, new RecordNotFoundException("default/election", null));
+      staleFirstRead.refuse(Call.GET, 1, new RecordNotFoundException(SharedRecordStore.DESCRIPTION, null));
       Candidate loser = world.new Candidate("a", staleFirstRead);
       loser.elector = new LeaderElector(LeaderElectionConfig.builder().lock(loser.lock).callbacks(loser)
           .runtime(world.runtime).name("loser").build());
