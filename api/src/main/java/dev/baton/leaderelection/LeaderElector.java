@@ -198,6 +198,7 @@ public final class LeaderElector {
       throw new IllegalStateException("leader elector " + config.name() + " is already running; "
           + "wait for the run to end (or cancel it) before starting again");
     }
+    ClientTimeoutCheck.warnOnce(config);
     CompletableFuture<Void> run = new CompletableFuture<>();
     runFuture = run;
     state = State.ACQUIRING;
