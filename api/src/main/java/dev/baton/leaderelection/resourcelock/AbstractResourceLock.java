@@ -317,6 +317,17 @@ public abstract class AbstractResourceLock<V> implements ResourceLock, AutoClose
   }
 
   /**
+   * The version this instance last read or wrote, without the checks of {@link #expectedVersion()}:
+   * for a backend whose version is the store's object (a Kubernetes Lease), to use that object.
+   *
+   * @return the version, or empty when nothing was read or written yet, or the last get found a
+   *     corrupt record
+   */
+  protected final synchronized Optional<V> lastVersion() {
+    return Optional.ofNullable(version);
+  }
+
+  /**
    * {@link #revisionOf} the version this instance last read or wrote.
    *
    * @return the revision, or empty when nothing was read or written yet or the store has none
