@@ -26,7 +26,8 @@ public final class LeaderElectionConfig {
   /** Default lease duration, 15 seconds. */
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(15);
   /** Default renew deadline, 10 seconds. */
-  public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_RENEW_DEADLINE =
+      dev.baton.leaderelection.resourcelock.ResourceLockOptions.DEFAULT_RENEW_DEADLINE;
   /** Default retry period, 2 seconds. */
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(2);
 

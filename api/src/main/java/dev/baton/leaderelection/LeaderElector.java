@@ -291,6 +291,7 @@ public final class LeaderElector {
       throw new IllegalStateException("leader elector " + config.name() + " is already running; "
           + "wait for the run to end (or cancel it) before starting again");
     }
+    ClientTimeoutCheck.warnOnce(config);
     Run r = new Run();
     moveTo(r, State.ACQUIRING);
     run = r;

@@ -1,6 +1,8 @@
 package dev.baton.leaderelection.resourcelock;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -18,8 +20,8 @@ import java.util.function.Consumer;
  * });
  * }</pre>
  *
- * <p>{@code recordEvent}, {@code identity}, {@code describe} and {@code revision} are forwarded as
- * they are. Closing a wrapper closes the wrapped lock when that is {@link AutoCloseable}.
+ * <p>{@code recordEvent}, {@code identity}, {@code describe}, {@code revision} and
+ * {@code clientTimeout} are forwarded as they are. Closing a wrapper closes the wrapped lock when that is {@link AutoCloseable}.
  */
 public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
 
@@ -160,6 +162,11 @@ public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
   @Override
   public OptionalLong revision() {
     return delegate.revision();
+  }
+
+  @Override
+  public Optional<Duration> clientTimeout() {
+    return delegate.clientTimeout();
   }
 
   /** Closes the wrapped lock when it is {@link AutoCloseable}. */

@@ -1,5 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -85,5 +87,18 @@ public interface ResourceLock {
    */
   default OptionalLong revision() {
     return OptionalLong.empty();
+  }
+
+  /**
+   * The bound of each call this lock makes to its store: a call that gets no answer ends in a
+   * {@link TransientLockException} after at most this long. A lock built by
+   * {@link ResourceLocks#newLock} has {@link ResourceLockOptions#clientTimeout()}, which derives
+   * from the renew deadline in its options. The elector warns when it is not below its own
+   * renewDeadline, since one hung call would then use up a whole renewal.
+   *
+   * @return the timeout, or empty (the default) when calls cannot hang or the lock cannot tell
+   */
+  default Optional<Duration> clientTimeout() {
+    return Optional.empty();
   }
 }

@@ -20,10 +20,17 @@ import java.util.stream.Collectors;
  */
 public final class ResourceLockOptions {
 
-  /** client-go's default renew deadline, 10 seconds. */
+  /**
+   * client-go's default renew deadline, 10 seconds: the one source of the default, for the lock's
+   * options and for the elector ({@code LeaderElectionConfig.DEFAULT_RENEW_DEADLINE} is this).
+   */
   public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(10);
 
-  private static final Duration MIN_CLIENT_TIMEOUT = Duration.ofSeconds(1);
+  /** The least client timeout {@link #clientTimeoutFor} gives, 1 second (client-go's floor). */
+  public static final Duration MIN_CLIENT_TIMEOUT = Duration.ofSeconds(1);
+
+  /** The client timeout of options with the default renew deadline: 5 seconds. */
+  public static final Duration DEFAULT_CLIENT_TIMEOUT = clientTimeoutFor(DEFAULT_RENEW_DEADLINE);
 
   private final Map<String, String> settings;
   private final Map<Class<?>, Object> clients;
@@ -91,11 +98,22 @@ public final class ResourceLockOptions {
   }
 
   /**
-   * The timeout for each client call: max(1 s, renewDeadline / 2), as client-go's
-   * {@code NewFromKubeconfig} sets it, so that one hung call leaves time for a retry before the
-   * renew deadline.
+   * The timeout for each client call, {@link #clientTimeoutFor clientTimeoutFor(renewDeadline())}:
+   * {@link #DEFAULT_CLIENT_TIMEOUT} unless the renew deadline was set.
    */
   public Duration clientTimeout() {
+    return clientTimeoutFor(renewDeadline);
+  }
+
+  /**
+   * client-go's rule ({@code NewFromKubeconfig}) for the timeout of each client call: max(1 s,
+   * renewDeadline / 2), so that one hung call leaves time for a retry before the renew deadline.
+   * The only place Baton computes it.
+   *
+   * @param renewDeadline the elector's renew deadline, positive
+   * @return the client timeout
+   */
+  public static Duration clientTimeoutFor(Duration renewDeadline) {
     Duration half = renewDeadline.dividedBy(2);
     return half.compareTo(MIN_CLIENT_TIMEOUT) < 0 ? MIN_CLIENT_TIMEOUT : half;
   }

@@ -1,6 +1,6 @@
 package dev.baton.lock.etcd;
 
-import dev.baton.leaderelection.resourcelock.CorruptRecordException;
+import dev.baton.leaderelection.resourcelock.AbstractResourceLock;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -61,9 +61,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every call is bounded by the settings' timeout; an unreachable cluster is a
  * {@link TransientLockException} naming the endpoints, a refused login or a failed TLS handshake a
  * {@link LockException} saying so. No jetcd or gRPC exception type leaves this class. The password
- * is never printed.
+ * is never printed. {@link #close()} closes the client only when the lock built it (through
+ * {@link EtcdLockProvider}); a client given to the constructor stays open.
  */
-public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
+public final class EtcdLock extends AbstractResourceLock<Long> implements WatchableResourceLock {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 
   /** One daemon thread re-opens every broken watch of every lock, so a thousand locks cost one thread. */
@@ -74,15 +75,9 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   });
 
   private final Client client;
-  private final boolean ownsClient;
-  private final String namespace;
-  private final String name;
   private final String key;
   private final ByteSequence keyBytes;
-  private final ResourceLockConfig config;
-  private final Duration timeout;
   private final String endpoints;
-  private long lastModRevision = -1;
 
   /**
    * A lock on a client the caller owns and closes.
@@ -101,14 +96,11 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
 
   EtcdLock(Client client, boolean ownsClient, String prefix, String namespace, String name, ResourceLockConfig config,
       Duration timeout, String endpoints) {
+    super(segment(namespace, "namespace"), segment(name, "name"), config, Objects.requireNonNull(timeout, "timeout"),
+        ownsClient ? Objects.requireNonNull(client, "client") : null);
     this.client = Objects.requireNonNull(client, "client");
-    this.ownsClient = ownsClient;
-    this.namespace = segment(namespace, "namespace");
-    this.name = segment(name, "name");
     this.key = key(prefix, namespace, name);
     this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
-    this.config = Objects.requireNonNull(config, "config");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.endpoints = endpoints;
   }
 
@@ -140,9 +132,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
       throw new RecordNotFoundException(describe(), null);
     }
     KeyValue kv = response.getKvs().get(0);
-    ObservedRecord observed = LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe());
-    lastModRevision = kv.getModRevision();
-    return observed;
+    return observe(kv.getValue().getBytes(), kv.getModRevision());
   }
 
   @Override
@@ -155,46 +145,33 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     if (!response.isSucceeded()) {
       throw new RecordAlreadyExistsException(describe(), null);
     }
-    lastModRevision = response.getHeader().getRevision();
+    remember(response.getHeader().getRevision());
   }
 
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
-    if (lastModRevision < 0) {
-      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
-          + "revision to compare against; call get() first");
-    }
+    long expected = expectedVersion();
     ByteSequence value = ByteSequence.from(LeaderElectionRecordCodec.encode(record));
-    long expected = lastModRevision;
     TxnResponse response = await(() -> client.getKVClient().txn()
         .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
         .Then(Op.put(keyBytes, value, PutOption.DEFAULT))
         .commit(), "update");
     if (!response.isSucceeded()) {
       throw new UpdateConflictException(describe(), "the key " + key + " is no longer at mod revision "
-          + lastModRevision, null);
+          + expected, null);
     }
-    lastModRevision = response.getHeader().getRevision();
+    remember(response.getHeader().getRevision());
   }
 
   @Override
-  public void recordEvent(String message) {
-    config.recordLeaderEvent(describe(), message);
+  protected String backendHint() {
+    return "etcd key " + key + " at " + endpoints;
   }
 
+  /** The key's mod revision, which etcd increases with every write. */
   @Override
-  public String identity() {
-    return config.identity();
-  }
-
-  @Override
-  public String describe() {
-    return namespace + "/" + name + " (etcd key " + key + " at " + endpoints + ")";
-  }
-
-  @Override
-  public synchronized OptionalLong revision() {
-    return lastModRevision < 0 ? OptionalLong.empty() : OptionalLong.of(lastModRevision);
+  protected OptionalLong revisionOf(Long modRevision) {
+    return OptionalLong.of(modRevision);
   }
 
   /** The key this lock's record is stored under. */
@@ -238,21 +215,8 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     return watch;
   }
 
-  /** Closes the client if this lock built it; a lock on a given client leaves it open. */
-  @Override
-  public void close() {
-    if (ownsClient) {
-      client.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "EtcdLock{" + describe() + ", identity=" + identity() + "}";
-  }
-
   private <T> T await(Supplier<CompletableFuture<T>> call, String what) throws LockException {
-    return EtcdErrors.await(call, timeout, what + " of key " + key, describe(), endpoints);
+    return EtcdErrors.await(call, timeout(), what + " of key " + key, describe(), endpoints);
   }
 
   /**
@@ -264,7 +228,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   private final class KeyWatch implements RecordWatch {
     private static final long UNKNOWN = -1;
 
-    private final Consumer<ObservedRecord> listener;
+    private final Consumer<byte[]> delivery;
     private final AtomicLong nextRevision = new AtomicLong();
     private final Object deliveries = new Object();
     /** The mod revision of the state read at the start or delivered since, 0 when the key is absent. */
@@ -276,7 +240,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     private volatile Watch.Watcher watcher;
 
     KeyWatch(Consumer<ObservedRecord> listener) {
-      this.listener = listener;
+      this.delivery = deliveryTo(listener);
     }
 
     /** Takes {@code anchor}'s state as already known (not delivered) and watches from its revision + 1. */
@@ -340,7 +304,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
         LOG.debug("{}: watch stopped, cannot read the key: {}", describe(), e.toString());
         return;
       }
-      read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
+      read.orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
         if (error != null) {
           reopenLater(error);
           return;
@@ -354,7 +318,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
     }
 
     /**
-     * Delivers {@code kv} (null: the key is absent), decoded; a corrupt record is skipped. A resync
+     * Delivers {@code kv} (null: the key is absent) through the delivery step. A resync
      * delivers only what differs from the last delivery, so the listener sees no write that was not.
      */
     private void deliver(KeyValue kv, long modRevision, boolean onlyIfChanged) {
@@ -367,13 +331,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
           return;
         }
         deliveredModRevision = state;
-        try {
-          listener.accept(kv == null ? null : LeaderElectionRecordCodec.decode(kv.getValue().getBytes(), describe()));
-        } catch (CorruptRecordException corrupt) {
-          LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
-        } catch (RuntimeException e) {
-          LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
-        }
+        delivery.accept(kv == null ? null : kv.getValue().getBytes());
       }
     }
 
@@ -387,7 +345,7 @@ public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
       if (old != null) {
         old.close();
       }
-      WATCH_RETRY.schedule(this::open, Math.min(1000, Math.max(100, timeout.toMillis() / 4)), TimeUnit.MILLISECONDS);
+      WATCH_RETRY.schedule(this::open, Math.min(1000, Math.max(100, timeout().toMillis() / 4)), TimeUnit.MILLISECONDS);
     }
 
     @Override

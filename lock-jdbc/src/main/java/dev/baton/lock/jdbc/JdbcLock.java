@@ -1,6 +1,7 @@
 package dev.baton.lock.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.baton.leaderelection.resourcelock.AbstractResourceLock;
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
@@ -8,7 +9,6 @@ import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
-import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -47,29 +48,21 @@ import javax.sql.DataSource;
  * table or a missing permission a {@link LockException} saying what to do. Each call is one
  * statement; with autocommit off it is committed (or rolled back) before the connection goes back,
  * so no transaction stays open. The connection's settings are left as they were. No driver exception
- * type leaves this class (they are causes), and the password is never printed.
+ * type leaves this class (they are causes), and the password is never printed. {@link #close()}
+ * closes the connection pool only when the provider built it for this lock.
  *
  * <p>On PostgreSQL each write also announces itself with {@code pg_notify} in the same statement,
  * for {@link WatchableJdbcLock}s in other processes.
  */
-public class JdbcLock implements ResourceLock, AutoCloseable {
-
-  private static final long NONE = -1;
+public class JdbcLock extends AbstractResourceLock<Long> {
 
   final DataSource dataSource;
-  private final AutoCloseable ownedPool;
   final String table;
-  final String namespace;
-  final String name;
-  private final ResourceLockConfig config;
-  final Duration timeout;
   private final String location;
   private final boolean createTable;
   final SqlErrors errors;
   private volatile JdbcDialect dialect;
   private volatile boolean tableReady;
-  private long version = NONE;
-  private boolean corrupt;
 
   /**
    * A lock on a DataSource the caller owns; the lock never closes it. The table must exist (DDL in
@@ -91,8 +84,8 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
   JdbcLock(DataSource dataSource, AutoCloseable ownedPool, JdbcDialect dialect, String table, boolean createTable,
       String namespace, String name, ResourceLockConfig config, Duration timeout, String location,
       Optional<String> user, Optional<String> password) {
+    super(key(namespace, "namespace"), key(name, "name"), config, Objects.requireNonNull(timeout, "timeout"), ownedPool);
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-    this.ownedPool = ownedPool;
     this.dialect = dialect;
     if (table == null || !JdbcLockSettings.validTable(table)) {
       throw new IllegalArgumentException("the JDBC lock's table must be a plain SQL name or schema.name; got '"
@@ -100,10 +93,6 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
     }
     this.table = table;
     this.createTable = createTable;
-    this.namespace = key(namespace, "namespace");
-    this.name = key(name, "name");
-    this.config = Objects.requireNonNull(config, "config");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.location = location;
     this.errors = new SqlErrors(describe(), "the database at " + location, table, user, password);
   }
@@ -127,8 +116,8 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
       try (PreparedStatement s = c.prepareStatement("SELECT record, version FROM " + table
           + " WHERE namespace = ? AND name = ?")) {
         s.setQueryTimeout(deadline.queryTimeoutSeconds());
-        s.setString(1, namespace);
-        s.setString(2, name);
+        s.setString(1, namespace());
+        s.setString(2, name());
         try (ResultSet rs = s.executeQuery()) {
           if (!rs.next()) {
             return null;
@@ -141,18 +130,8 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
     if (row == null) {
       throw new RecordNotFoundException(describe(), null);
     }
-    ObservedRecord observed;
-    try {
-      observed = LeaderElectionRecordCodec.decode(row.bytes(), describe());
-    } catch (CorruptRecordException e) {
-      // Never armed by a record it cannot read: update() must not replace it.
-      version = NONE;
-      corrupt = true;
-      throw e;
-    }
-    version = row.version();
-    corrupt = false;
-    return observed;
+    // A corrupt row leaves no version (update() then refuses), even when it was written without a new version.
+    return observe(row.bytes(), row.version());
   }
 
   @Override
@@ -167,7 +146,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
           s.setQueryTimeout(deadline.queryTimeoutSeconds());
           bind(s, bytes);
           s.setString(4, PgNotifications.channel(table));
-          s.setString(5, PgNotifications.payload(1, namespace, name, bytes));
+          s.setString(5, PgNotifications.payload(1, namespace(), name(), bytes));
           s.executeQuery().close();
         }
       } else {
@@ -179,28 +158,19 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
       }
       return null;
     });
-    version = 1;
-    corrupt = false;
+    remember(1L);
   }
 
   private void bind(PreparedStatement s, byte[] bytes) throws SQLException {
-    s.setString(1, namespace);
-    s.setString(2, name);
+    s.setString(1, namespace());
+    s.setString(2, name());
     s.setBytes(3, bytes);
   }
 
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
-    if (version == NONE) {
-      if (corrupt) {
-        throw new UpdateConflictException(describe(), "the last get() found the stored record corrupt, and Baton "
-            + "never overwrites it: repair or delete the row, then get() again", null);
-      }
-      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
-          + "version to compare against; call get() first");
-    }
+    long expected = expectedVersion();
     byte[] bytes = LeaderElectionRecordCodec.encode(record);
-    long expected = version;
     int updated = call("update", false, (c, deadline) -> {
       String update = "UPDATE " + table + " SET record = ?, version = version + 1"
           + " WHERE namespace = ? AND name = ? AND version = ?";
@@ -210,7 +180,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
           s.setQueryTimeout(deadline.queryTimeoutSeconds());
           bindUpdate(s, bytes, expected);
           s.setString(5, PgNotifications.channel(table));
-          s.setString(6, PgNotifications.payload(expected + 1, namespace, name, bytes));
+          s.setString(6, PgNotifications.payload(expected + 1, namespace(), name(), bytes));
           int rows = 0;
           try (ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
@@ -230,35 +200,25 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
       throw new UpdateConflictException(describe(), "the row in table " + table + " is no longer at version "
           + expected + ": it was written or deleted since", null);
     }
-    version = expected + 1;
+    remember(expected + 1);
   }
 
   private void bindUpdate(PreparedStatement s, byte[] bytes, long expected) throws SQLException {
     s.setBytes(1, bytes);
-    s.setString(2, namespace);
-    s.setString(3, name);
+    s.setString(2, namespace());
+    s.setString(3, name());
     s.setLong(4, expected);
   }
 
   @Override
-  public void recordEvent(String message) {
-    config.recordLeaderEvent(describe(), message);
+  protected String backendHint() {
+    return "jdbc table " + table + " at " + location;
   }
 
+  /** The row's version, which every write of the record increments. */
   @Override
-  public String identity() {
-    return config.identity();
-  }
-
-  @Override
-  public String describe() {
-    return namespace + "/" + name + " (jdbc table " + table + " at " + location + ")";
-  }
-
-  /** The row's version as this instance last read or wrote it. */
-  @Override
-  public synchronized OptionalLong revision() {
-    return version == NONE ? OptionalLong.empty() : OptionalLong.of(version);
+  protected OptionalLong revisionOf(Long version) {
+    return OptionalLong.of(version);
   }
 
   /** The table this lock's row lives in. */
@@ -275,21 +235,9 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
     return Optional.ofNullable(dialect);
   }
 
-  /** Closes the connection pool if the provider built it for this lock; a given DataSource stays open. */
-  @Override
-  public void close() {
-    if (ownedPool != null) {
-      try {
-        ownedPool.close();
-      } catch (Exception ignored) {
-        // Closing anyway.
-      }
-    }
-  }
-
-  @Override
-  public String toString() {
-    return getClass().getSimpleName() + "{" + describe() + ", identity=" + identity() + "}";
+  /** The delivery step of a watch on this lock's row, for {@link PgListener}. */
+  Consumer<byte[]> watchDelivery(Consumer<ObservedRecord> listener) {
+    return deliveryTo(listener);
   }
 
   // ---- one call: a connection, one statement, its end -----------------------------------------------
@@ -306,7 +254,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
    * connection failure) and translates failures.
    */
   <T> T call(String what, boolean insert, Work<T> work) throws LockException {
-    CallDeadline deadline = CallDeadline.start(timeout);
+    CallDeadline deadline = CallDeadline.start(timeout());
     Connection c = null;
     boolean discard = false;
     try {
@@ -317,7 +265,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
       }
       deadline.guard(c);
       if (deadline.expired()) {
-        throw errors.timedOut(what, timeout, null);
+        throw errors.timedOut(what, timeout(), null);
       }
       prepare(c, deadline);
       boolean autoCommit = c.getAutoCommit();
@@ -349,7 +297,7 @@ public class JdbcLock implements ResourceLock, AutoCloseable {
   private LockException failure(SQLException e, String what, boolean insert, CallDeadline deadline) {
     LockException translated = errors.translate(e, what, insert);
     return translated instanceof TransientLockException && deadline.expired()
-        ? errors.timedOut(what, timeout, e) : translated;
+        ? errors.timedOut(what, timeout(), e) : translated;
   }
 
   /** Learns the dialect from the connection, and creates the table when asked to, once. */

@@ -1,7 +1,5 @@
 package dev.baton.lock.jdbc;
 
-import dev.baton.leaderelection.resourcelock.CorruptRecordException;
-import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
@@ -64,7 +62,7 @@ final class PgListener implements Runnable {
     this.dataSource = lock.dataSource;
     this.table = lock.table;
     this.channel = key.channel();
-    this.timeout = lock.timeout;
+    this.timeout = lock.clientTimeout().orElseThrow();
     this.where = "table " + lock.table;
     this.thread = new Thread(this, "baton-jdbc-listen-" + channel);
     thread.setDaemon(true);
@@ -102,7 +100,7 @@ final class PgListener implements Runnable {
         LISTENERS.put(key, l);
         l.thread.start();
       }
-      subscription = new Subscription(l, lock.namespace, lock.name, lock.describe(), listener);
+      subscription = new Subscription(l, lock.namespace(), lock.name(), lock.watchDelivery(listener));
       l.subscriptions.add(subscription);
     }
     try {
@@ -110,8 +108,8 @@ final class PgListener implements Runnable {
         try (PreparedStatement s = c.prepareStatement("SELECT version FROM " + lock.table
             + " WHERE namespace = ? AND name = ?")) {
           s.setQueryTimeout(deadline.queryTimeoutSeconds());
-          s.setString(1, lock.namespace);
-          s.setString(2, lock.name);
+          s.setString(1, lock.namespace());
+          s.setString(2, lock.name());
           try (ResultSet rs = s.executeQuery()) {
             return rs.next() ? rs.getLong(1) : ABSENT;
           }
@@ -304,17 +302,15 @@ final class PgListener implements Runnable {
     private final PgListener owner;
     final String namespace;
     final String name;
-    private final String lock;
-    private final Consumer<ObservedRecord> listener;
+    private final Consumer<byte[]> delivery;
     private long last = UNKNOWN;
     private volatile boolean closed;
 
-    Subscription(PgListener owner, String namespace, String name, String lock, Consumer<ObservedRecord> listener) {
+    Subscription(PgListener owner, String namespace, String name, Consumer<byte[]> delivery) {
       this.owner = owner;
       this.namespace = namespace;
       this.name = name;
-      this.lock = lock;
-      this.listener = listener;
+      this.delivery = delivery;
     }
 
     /** The version the watch starts from, unless a write was delivered already. */
@@ -332,13 +328,7 @@ final class PgListener implements Runnable {
         }
         last = version;
       }
-      try {
-        listener.accept(bytes == null ? null : LeaderElectionRecordCodec.decode(bytes, lock));
-      } catch (CorruptRecordException corrupt) {
-        LOG.debug("{}: not delivering a corrupt record: {}", lock, corrupt.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: watch listener failed: {}", lock, e.toString());
-      }
+      delivery.accept(bytes);
     }
 
     @Override

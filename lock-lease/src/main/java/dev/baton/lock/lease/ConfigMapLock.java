@@ -162,7 +162,7 @@ public final class ConfigMapLock extends KubernetesObjectLock<ConfigMap> {
   @Override
   ConfigMap newObject(LeaderElectionRecord record) {
     return new ConfigMapBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels.isEmpty() ? null : labels)
+        .withNewMetadata().withNamespace(namespace()).withName(name()).withLabels(labels.isEmpty() ? null : labels)
         .withAnnotations(Map.of(ResourceLocks.LEADER_ELECTION_RECORD_ANNOTATION_KEY, annotation(newFormat, record)))
         .endMetadata()
         .build();

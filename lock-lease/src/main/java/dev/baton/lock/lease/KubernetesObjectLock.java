@@ -1,5 +1,6 @@
 package dev.baton.lock.lease;
 
+import dev.baton.leaderelection.resourcelock.AbstractResourceLock;
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -31,11 +33,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the Lease and ConfigMap locks share: one Kubernetes object read and cached by {@link #get},
- * written back with its resourceVersion (so every write is compare-and-set), watched by name.
+ * written back with its resourceVersion (so every write is compare-and-set), watched by name. The
+ * cached object is the compare-and-set version of {@link AbstractResourceLock}; events are about it.
+ * The client timeout reported is the client's request timeout (a given client's own; fabric8's
+ * request retries, when the client has them, can make a call take longer).
  *
  * @param <T> the object's type
  */
-abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableResourceLock, AutoCloseable {
+abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResourceLock<T>
+    implements WatchableResourceLock {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesObjectLock.class);
 
   /** One daemon thread re-opens every closed watch of every lock, so a thousand locks cost one thread. */
@@ -46,23 +52,22 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
   });
 
   final KubernetesClient client;
-  private final boolean ownsClient;
-  final String namespace;
-  final String name;
-  final ResourceLockConfig config;
   final Map<String, String> labels;
   private final Class<T> type;
-  private T cached;
 
   KubernetesObjectLock(Class<T> type, String kind, KubernetesClient client, boolean ownsClient, String namespace,
       String name, ResourceLockConfig config, Map<String, String> labels) {
+    super(KubernetesNames.namespace(namespace), KubernetesNames.name(name, kind), config, requestTimeout(client),
+        ownsClient ? client : null);
     this.type = type;
-    this.client = Objects.requireNonNull(client, "client");
-    this.ownsClient = ownsClient;
-    this.namespace = KubernetesNames.namespace(namespace);
-    this.name = KubernetesNames.name(name, kind);
-    this.config = Objects.requireNonNull(config, "config");
+    this.client = client;
     this.labels = Map.copyOf(labels);
+  }
+
+  /** The client's request timeout, or null when it has none. */
+  private static Duration requestTimeout(KubernetesClient client) {
+    int millis = Objects.requireNonNull(client, "client").getConfiguration().getRequestTimeout();
+    return millis > 0 ? Duration.ofMillis(millis) : null;
   }
 
   /** The record (with its raw bytes) the object holds. */
@@ -75,7 +80,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
   abstract T withRecord(T current, LeaderElectionRecord record);
 
   private Resource<T> resource() {
-    return client.resources(type).inNamespace(namespace).withName(name);
+    return client.resources(type).inNamespace(namespace()).withName(name());
   }
 
   @Override
@@ -84,16 +89,14 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     if (object == null) {
       throw new RecordNotFoundException(describe(), null);
     }
-    ObservedRecord observed = read(object);
-    cached = object;
-    return observed;
+    return observe(object, this::read, object);
   }
 
   @Override
   public synchronized void create(LeaderElectionRecord record) throws LockException {
     T object = newObject(record);
     try {
-      cached = client.resource(object).create();
+      remember(client.resource(object).create());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         throw new RecordAlreadyExistsException(describe(), e);
@@ -106,11 +109,8 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
 
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
-    if (cached == null) {
-      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
-          + "resourceVersion to compare against; call get() first");
-    }
-    T object = withRecord(copy(cached), record);
+    T expected = expectedVersion();
+    T object = withRecord(copy(expected), record);
     if (!labels.isEmpty()) {
       Map<String, String> merged = new java.util.LinkedHashMap<>(
           object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels());
@@ -118,11 +118,11 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
       object.getMetadata().setLabels(merged);
     }
     try {
-      cached = client.resource(object).update();
+      remember(client.resource(object).update());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 404) {
         throw new UpdateConflictException(describe(), e.getCode() == 409
-            ? "resourceVersion " + cached.getMetadata().getResourceVersion() + " is no longer current"
+            ? "resourceVersion " + expected.getMetadata().getResourceVersion() + " is no longer current"
             : "the object was deleted", e);
       }
       throw translate(e, "update");
@@ -136,29 +136,17 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     return (T) client.getKubernetesSerialization().clone(object);
   }
 
+  /** Events are about the object last read or written, as client-go's; before any, about the lock's description. */
   @Override
-  public void recordEvent(String message) {
-    T subject;
-    synchronized (this) {
-      subject = cached;
-    }
-    config.recordLeaderEvent(subject == null ? describe() : subject, message);
-  }
-
-  @Override
-  public String identity() {
-    return config.identity();
-  }
-
-  @Override
-  public String describe() {
-    return namespace + "/" + name;
+  protected Object eventSubject() {
+    Object subject = lastVersion().orElse(null);
+    return subject != null ? subject : describe();
   }
 
   /** The resourceVersion of the object last read or written, when it is a number (the API server's is). */
   @Override
-  public synchronized OptionalLong revision() {
-    if (cached == null || cached.getMetadata().getResourceVersion() == null) {
+  protected OptionalLong revisionOf(T cached) {
+    if (cached.getMetadata().getResourceVersion() == null) {
       return OptionalLong.empty();
     }
     try {
@@ -203,19 +191,6 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     return watch;
   }
 
-  /** Closes the client if this lock built it. */
-  @Override
-  public void close() {
-    if (ownsClient) {
-      client.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return getClass().getSimpleName() + "{" + describe() + ", identity=" + identity() + "}";
-  }
-
   private <R> R call(String what, java.util.function.Supplier<R> request) throws LockException {
     try {
       return request.get();
@@ -238,7 +213,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
         String said = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
         return new LockException(describe(), server + " forbade the " + what + " of " + describe() + " (HTTP 403: " + said
             + "): the Role bound to this client must allow the verb '" + what + "' on '" + resource + "' in namespace "
-            + namespace + "; the lock needs get, create, update and watch on it (and create on 'events' to record "
+            + namespace() + "; the lock needs get, create, update and watch on it (and create on 'events' to record "
             + "events); see the RBAC example in the lock-lease README", e);
       }
       if (code == 422 || code == 400) {
@@ -256,7 +231,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
    * resourceVersion seen after it closes with an error, or from a new read after 410 Gone.
    */
   private final class ObjectWatch implements RecordWatch {
-    private final Consumer<ObservedRecord> listener;
+    private final Consumer<T> delivery;
     private final Object deliveries = new Object();
     /** Whether the object existed in the state last read or delivered. Guarded by deliveries. */
     private boolean present;
@@ -268,7 +243,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
     private volatile Watch watch;
 
     ObjectWatch(Consumer<ObservedRecord> listener) {
-      this.listener = listener;
+      this.delivery = deliveryTo(listener, KubernetesObjectLock.this::read);
     }
 
     void start() throws LockException {
@@ -393,18 +368,12 @@ abstract class KubernetesObjectLock<T extends HasMetadata> implements WatchableR
       }
     }
 
-    /** Calls the listener; guarded by deliveries, so calls never overlap and keep their order. */
+    /** Delivers the object (null: deleted); guarded by deliveries, so calls never overlap and keep their order. */
     private void emit(T object) {
       if (closed) {
         return;
       }
-      try {
-        listener.accept(object == null ? null : read(object));
-      } catch (CorruptRecordException corrupt) {
-        LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
-      } catch (RuntimeException e) {
-        LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
-      }
+      delivery.accept(object);
     }
 
     private void reopenLater(boolean readFirst, Exception cause) {

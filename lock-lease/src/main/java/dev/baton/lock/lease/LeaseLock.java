@@ -55,7 +55,7 @@ public final class LeaseLock extends KubernetesObjectLock<Lease> {
   @Override
   Lease newObject(LeaderElectionRecord record) {
     return new LeaseBuilder()
-        .withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels.isEmpty() ? null : labels).endMetadata()
+        .withNewMetadata().withNamespace(namespace()).withName(name()).withLabels(labels.isEmpty() ? null : labels).endMetadata()
         .withSpec(LeaseRecords.toLeaseSpec(record))
         .build();
   }

@@ -1,5 +1,6 @@
 package dev.baton.lock.zookeeper;
 
+import dev.baton.leaderelection.resourcelock.AbstractResourceLock;
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
@@ -55,23 +56,17 @@ import org.slf4j.LoggerFactory;
  * <p>The record is persistent, as client-go's: leadership does not depend on the ZooKeeper session,
  * so a connection blip shorter than renewDeadline costs nothing (Curator's {@code LeaderLatch}, by
  * contrast, drops leadership on SUSPENDED). Every call is bounded by the timeout; no ZooKeeper or
- * Curator exception type leaves this class.
+ * Curator exception type leaves this class. {@link #close()} closes the client only when the lock
+ * built it (through {@link ZooKeeperLockProvider}); a client given to the constructor stays open.
  */
-public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable {
+public final class ZooKeeperLock extends AbstractResourceLock<Stat> implements WatchableResourceLock {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLock.class);
 
   private final CuratorFramework client;
-  private final boolean ownsClient;
-  private final String namespace;
-  private final String name;
   private final String path;
   private final String namespacePath;
   private final List<ACL> acl;
-  private final ResourceLockConfig config;
-  private final Duration timeout;
   private final String ensemble;
-  private int lastVersion = -1;
-  private long lastZxid = -1;
 
   /**
    * A lock on a started client the caller owns and closes; nodes get the client's default ACL.
@@ -90,14 +85,11 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
 
   ZooKeeperLock(CuratorFramework client, boolean ownsClient, String root, String namespace, String name,
       ResourceLockConfig config, Duration timeout, List<ACL> acl, String ensemble) {
+    super(segment(namespace, "namespace"), segment(name, "name"), config, Objects.requireNonNull(timeout, "timeout"),
+        ownsClient ? Objects.requireNonNull(client, "client") : null);
     this.client = Objects.requireNonNull(client, "client");
-    this.ownsClient = ownsClient;
-    this.namespace = segment(namespace, "namespace");
-    this.name = segment(name, "name");
     this.path = path(root, namespace, name);
     this.namespacePath = path.substring(0, path.lastIndexOf('/'));
-    this.config = Objects.requireNonNull(config, "config");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.acl = acl == null ? ZooDefs.Ids.OPEN_ACL_UNSAFE : List.copyOf(acl);
     this.ensemble = ensemble;
   }
@@ -130,15 +122,17 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
       throw new RecordNotFoundException(describe(), null);
     }
     check(event, "get");
-    if (event.getStat() != null && event.getStat().getNumChildren() > 0) {
+    return observe(event, this::read, stat(event));
+  }
+
+  /** The record in a read node; a node with children is another application's, not a record. */
+  private ObservedRecord read(CuratorEvent event) throws CorruptRecordException {
+    if (event.getStat().getNumChildren() > 0) {
       // A lock record never has children: this is another application's node (a LeaderLatch's, say).
       throw new CorruptRecordException(describe(), "the znode " + path + " has " + event.getStat().getNumChildren()
           + " children, so it is not a Baton lock record; choose another name or " + ZooKeeperLockSettings.ROOT, null);
     }
-    ObservedRecord observed = LeaderElectionRecordCodec.decode(event.getData() == null ? new byte[0] : event.getData(),
-        describe());
-    remember(event.getStat());
-    return observed;
+    return decode(event.getData() == null ? new byte[0] : event.getData());
   }
 
   @Override
@@ -154,7 +148,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
       throw new RecordAlreadyExistsException(describe(), null);
     }
     check(event, "create");
-    remember(event.getStat());
+    remember(stat(event));
   }
 
   /**
@@ -179,12 +173,8 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
   }
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
-    if (lastVersion < 0) {
-      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
-          + "version to compare against; call get() first");
-    }
+    int expected = expectedVersion().getVersion();
     byte[] data = LeaderElectionRecordCodec.encode(record);
-    int expected = lastVersion;
     CuratorEvent event = call("update", cb -> client.setData().withVersion(expected).inBackground(cb).forPath(path, data),
         deadline());
     int rc = event.getResultCode();
@@ -192,35 +182,26 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
       throw new UpdateConflictException(describe(), "the node " + path + " is no longer at version " + expected, null);
     }
     check(event, "update");
-    remember(event.getStat());
+    remember(stat(event));
   }
 
-  private void remember(Stat stat) throws LockException {
-    if (stat == null) {
+  /** The node's stat an answer carries: its version for the next update, its zxid for {@link #revision()}. */
+  private Stat stat(CuratorEvent event) throws LockException {
+    if (event.getStat() == null) {
       throw new LockException(describe(), "ZooKeeper answered without the node's version; cannot continue safely", null);
     }
-    lastVersion = stat.getVersion();
-    lastZxid = stat.getMzxid();
+    return event.getStat();
   }
 
   @Override
-  public void recordEvent(String message) {
-    config.recordLeaderEvent(describe(), message);
+  protected String backendHint() {
+    return "znode " + path + " at " + ensemble;
   }
 
+  /** The node's modification zxid, which strictly increases with every write in the ensemble. */
   @Override
-  public String identity() {
-    return config.identity();
-  }
-
-  @Override
-  public String describe() {
-    return namespace + "/" + name + " (znode " + path + " at " + ensemble + ")";
-  }
-
-  @Override
-  public synchronized OptionalLong revision() {
-    return lastZxid < 0 ? OptionalLong.empty() : OptionalLong.of(lastZxid);
+  protected OptionalLong revisionOf(Stat stat) {
+    return OptionalLong.of(stat.getMzxid());
   }
 
   /**
@@ -261,6 +242,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
   public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
     Objects.requireNonNull(listener, "listener");
     long deadline = deadline();
+    Consumer<byte[]> delivery = deliveryTo(listener);
     CompletableFuture<Void> loaded = new CompletableFuture<>();
     CuratorCache cache = CuratorCache.builder(client, path)
         .withOptions(CuratorCache.Options.SINGLE_NODE_CACHE)
@@ -273,8 +255,8 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
         .build();
     // Changes only after the initial load: the state it read is the anchor, not a change.
     cache.listenable().addListener(CuratorCacheListener.builder()
-        .forCreatesAndChanges((old, node) -> deliver(listener, node.getData()))
-        .forDeletes(old -> deliver(listener, null))
+        .forCreatesAndChanges((old, node) -> delivery.accept(node.getData()))
+        .forDeletes(old -> delivery.accept(null))
         .afterInitialized()
         .build());
     cache.listenable().addListener(CuratorCacheListener.builder().forInitialized(() -> loaded.complete(null)).build());
@@ -289,7 +271,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     } catch (TimeoutException e) {
       cache.close();
       throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " did not register the watch on "
-          + path + " and read the node within " + timeout, e);
+          + path + " and read the node within " + timeout(), e);
     } catch (InterruptedException e) {
       cache.close();
       Thread.currentThread().interrupt();
@@ -304,29 +286,6 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
     return cache::close;
   }
 
-  private void deliver(Consumer<ObservedRecord> listener, byte[] data) {
-    try {
-      listener.accept(data == null ? null : LeaderElectionRecordCodec.decode(data, describe()));
-    } catch (CorruptRecordException corrupt) {
-      LOG.debug("{}: not delivering a corrupt record: {}", describe(), corrupt.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
-    }
-  }
-
-  /** Closes the client if this lock built it; a lock on a given client leaves it open. */
-  @Override
-  public void close() {
-    if (ownsClient) {
-      client.close();
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "ZooKeeperLock{" + describe() + ", identity=" + identity() + "}";
-  }
-
   /** One background operation. */
   @FunctionalInterface
   private interface Operation {
@@ -334,7 +293,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
   }
 
   private long deadline() {
-    return System.nanoTime() + timeout.toNanos();
+    return System.nanoTime() + timeout().toNanos();
   }
 
   /** Runs one background operation and waits for its result until {@code deadline} (a nanoTime). */
@@ -349,7 +308,7 @@ public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable
       return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new TransientLockException(describe(), "ZooKeeper at " + ensemble + " did not answer the " + what + " of "
-          + path + " within " + timeout, e);
+          + path + " within " + timeout(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TransientLockException(describe(), "interrupted during the " + what + " on ZooKeeper", e);
