@@ -116,7 +116,7 @@ public final class ResourceLockOptions {
    * @param key a setting's key
    * @return {@code true} for keys that mention a password, secret, token or credential
    */
-  public static boolean isSecret(String key) {
+  static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("credential");
   }
