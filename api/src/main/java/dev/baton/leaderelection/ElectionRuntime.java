@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apiguardian.api.API;
 
 /**
  * Everything the elector needs from its surroundings: a wall clock, a monotonic clock, a timer,
@@ -15,6 +16,7 @@ import java.util.concurrent.Executor;
  * {@link #system()} is the real one, shared by every elector of the JVM, so that the thread count
  * does not grow with the number of elections.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface ElectionRuntime {
 
   /** The shared real-time runtime: bounded pools of daemon threads, created on first use. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ import org.slf4j.LoggerFactory;
  * Only one call to the lock is outstanding at a time: an attempt that falls due while the previous
  * call still hangs is skipped and counts as failed.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderElector {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
 
