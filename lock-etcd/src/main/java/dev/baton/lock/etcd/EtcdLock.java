@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ import org.slf4j.LoggerFactory;
  * {@link LockException} saying so. No jetcd or gRPC exception type leaves this class. The password
  * is never printed.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class EtcdLock implements WatchableResourceLock, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import javax.sql.DataSource;
+import org.apiguardian.api.API;
 
 /**
  * The lock on a relational database (type {@code jdbc}): one row per lock in one table, keyed by
@@ -52,6 +53,7 @@ import javax.sql.DataSource;
  * <p>On PostgreSQL each write also announces itself with {@code pg_notify} in the same statement,
  * for {@link WatchableJdbcLock}s in other processes.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class JdbcLock implements ResourceLock, AutoCloseable {
 
   private static final long NONE = -1;

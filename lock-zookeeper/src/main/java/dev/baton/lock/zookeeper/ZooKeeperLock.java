@@ -30,6 +30,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * contrast, drops leadership on SUSPENDED). Every call is bounded by the timeout; no ZooKeeper or
  * Curator exception type leaves this class.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ZooKeeperLock implements WatchableResourceLock, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLock.class);
 
