@@ -5,8 +5,9 @@
 module dev.baton.api {
   requires org.slf4j;
   requires tools.jackson.core;
-  requires tools.jackson.databind;
   requires static micrometer.core;
+  // @API markers: needed to compile against Baton, not to run it (as in JUnit's own module-info).
+  requires static transitive org.apiguardian.api;
 
   exports dev.baton.leaderelection;
   exports dev.baton.leaderelection.resourcelock;

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apiguardian.api.API;
 
 /**
  * Everything the elector needs from its surroundings: a wall clock, a monotonic clock, a timer,
@@ -38,6 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * Threads idle for 30 s end, and nothing runs periodically while no elector runs, so after the last
  * elector stopped the threads end within that time.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface ElectionRuntime extends AutoCloseable {
 
   /**

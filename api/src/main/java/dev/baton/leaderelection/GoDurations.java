@@ -5,6 +5,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Durations written the way client-go users write them: Go's {@code time.ParseDuration} syntax
@@ -12,6 +13,7 @@ import java.util.Map;
  * ({@code PT15S}) as Java writes them. {@link #format} writes Go's form, so messages echo durations
  * in the syntax users typed.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class GoDurations {
   private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
       "ns", 1L, "us", 1_000L, "µs", 1_000L, "μs", 1_000L, "ms", 1_000_000L,

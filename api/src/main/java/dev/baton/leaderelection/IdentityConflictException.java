@@ -1,11 +1,14 @@
 package dev.baton.leaderelection;
 
+import org.apiguardian.api.API;
+
 /**
  * Ends a run whose candidate found another process writing the lock's record under its own
  * identity: two candidates with one identity cannot tell their terms apart, so both could lead.
  * The run's future ({@link LeaderElector#start()}) completes with it and {@link LeaderElector#run()}
  * throws it. Give every candidate a distinct identity (the pod name, or host name plus process id).
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class IdentityConflictException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.apiguardian.api.API;
 
 /**
  * One leadership term, handed to {@link LeaderCallbacks#onStartedLeading}. It is cancelled the
@@ -37,6 +38,7 @@ import java.util.function.LongSupplier;
  * store without revisions, the record's {@code leaderTransitions}. Pass it to the systems the
  * leader writes to, so they can refuse a deposed leader's late writes.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderContext {
   private final String identity;
   private final String lockDescription;

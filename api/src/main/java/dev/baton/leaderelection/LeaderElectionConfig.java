@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Configuration of a {@link LeaderElector} (client-go's {@code LeaderElectionConfig}); build it
@@ -18,6 +19,7 @@ import java.util.Objects;
  * </ul>
  * Defaults are client-go's: leaseDuration 15 s, renewDeadline 10 s, retryPeriod 2 s.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderElectionConfig {
 
   /** client-go's {@code JitterFactor}: acquire attempts wait retryPeriod &times; [1, 1 + 1.2). */

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,7 @@ import org.slf4j.LoggerFactory;
  * {@link #stepDown()}, and by {@link #cancel()} or a passed deadline when releaseOnCancel is set;
  * a leader that lost its record to another holder or another process never releases.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderElector {
   private static final Logger LOG = LoggerFactory.getLogger(LeaderElector.class);
 

@@ -3,6 +3,7 @@ package dev.baton.leaderelection;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * A watchdog health check (client-go's {@code HealthzAdaptor}): unhealthy when the elector believes
@@ -10,6 +11,7 @@ import java.util.Optional;
  * renew loop is stuck (a deadlock, a starved thread) and the process should be restarted.
  * Healthy while the elector follows or has not been attached yet.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderHealthCheck {
   private final Duration timeout;
   private volatile LeaderElector elector;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * Electors for a backend's own failure tests: each reports to one {@link LeadershipHistory}, and
@@ -29,6 +30,7 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Candidates implements AutoCloseable {
   private final TimeDriver time;
   private final ElectorTimings timings;

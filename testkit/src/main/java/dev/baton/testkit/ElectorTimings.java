@@ -2,6 +2,7 @@ package dev.baton.testkit;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The durations the kit's elector groups use, and the margin they allow on top of the theoretical
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param retryPeriod the retry period
  * @param margin extra time allowed beyond each bound the kit checks
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record ElectorTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration margin) {
 
   /** client-go's defaults (15 s, 10 s, 2 s) with no margin: for virtual time. */

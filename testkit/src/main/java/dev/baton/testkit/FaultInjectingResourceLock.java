@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * Wraps one candidate's lock and breaks its connection on demand, to show what the elector does
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
  *       fails with {@link TransientLockException}.</li>
  * </ul>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class FaultInjectingResourceLock extends ForwardingResourceLock {
 
   /** How the wrapped connection behaves. */

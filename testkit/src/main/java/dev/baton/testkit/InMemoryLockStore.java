@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * The store behind {@link InMemoryResourceLock}: raw records by {@code namespace/name}, each with
@@ -22,6 +23,7 @@ import java.util.function.Consumer;
  * <p>Thread-safe: each compare-and-set is atomic, and listeners see the changes of a record in the
  * order they were made.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class InMemoryLockStore {
 
   private static final Map<String, InMemoryLockStore> NAMED = new ConcurrentHashMap<>();

@@ -12,6 +12,7 @@ import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * The reference lock: a record kept in an {@link InMemoryLockStore}, with exactly the rules a
@@ -24,6 +25,7 @@ import java.util.OptionalLong;
  * {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock} (see
  * {@link InMemoryResourceLockProvider}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class InMemoryResourceLock implements ResourceLock {
 
   private final InMemoryLockStore store;

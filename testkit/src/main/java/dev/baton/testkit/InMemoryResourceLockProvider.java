@@ -7,6 +7,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLockRequest;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from the testkit.
@@ -17,6 +18,7 @@ import java.util.Set;
  * {@link WatchableInMemoryResourceLock} or the polling {@link InMemoryResourceLock}.
  */
 @AutoService(ResourceLockProvider.class)
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class InMemoryResourceLockProvider implements ResourceLockProvider {
 
   /** The setting naming the shared store. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The record of who led when: each candidate's intervals from the start of
@@ -26,6 +27,7 @@ import java.util.Optional;
  * <p>Thread-safe. {@code onStoppedLeading} without an open interval (client-go calls it on every
  * exit of a run, leading or not) is ignored.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class LeadershipHistory {
 
   /**

@@ -1,10 +1,13 @@
 package dev.baton.testkit;
 
+import org.apiguardian.api.API;
+
 /**
  * What a backend offers beyond the basic lock contract. A backend declares its capabilities in
  * {@link ResourceLockConformanceKit#capabilities()}; kit tests that need one it lacks are skipped
  * by assumption, and tests of a declared capability must pass.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public enum LockCapability {
   /**
    * The backend's locks implement {@link dev.baton.leaderelection.resourcelock.WatchableResourceLock}:

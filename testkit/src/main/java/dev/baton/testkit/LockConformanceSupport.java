@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
  * The hooks a backend implements and the helpers the kit's groups share. Backends extend
  * {@link ResourceLockConformanceKit}, not this class.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class LockConformanceSupport {
 
   /** The time the current test runs on; created by {@link #newTimeDriver()} before each test. */

@@ -37,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The kit's groups about the lock alone: its record contract, concurrency, discovery and corrupt
  * records. Backends extend {@link ResourceLockConformanceKit}, which adds the elector groups.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class LockContractGroups extends LockConformanceSupport {
 
   private static final int RACERS = 5;

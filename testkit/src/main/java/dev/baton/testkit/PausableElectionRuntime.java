@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apiguardian.api.API;
 
 /**
  * One candidate's runtime, frozen on demand the way SIGSTOP, a long garbage-collection pause or a VM
@@ -24,6 +25,7 @@ import java.util.concurrent.Executor;
  * <p>Only work that goes through this runtime is frozen: schedule a leader's ticks with
  * {@link #schedule} (as the kit does); a thread of the leader's own keeps running.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class PausableElectionRuntime implements ElectionRuntime {
   private final ElectionRuntime delegate;
   private final Object monitor = new Object();

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link #newTimeDriver()}: real time with short durations for real servers, virtual time for
  * locks that can run on it (the in-memory lock).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class ResourceLockConformanceKit extends LockContractGroups {
 
   private static final int CANDIDATES = 3;

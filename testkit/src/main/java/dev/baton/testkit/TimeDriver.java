@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.apiguardian.api.API;
 
 /**
  * Lets one elector test run on virtual time (the in-memory lock: milliseconds, deterministic) or
  * on real time (a real server: short durations, a few seconds per test) without changing a line.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface TimeDriver {
 
   /**

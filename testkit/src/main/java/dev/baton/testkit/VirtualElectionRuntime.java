@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.apiguardian.api.API;
 
 /**
  * An {@link ElectionRuntime} on virtual time: nothing happens until the test calls
@@ -30,6 +31,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Not thread-safe: drive it from one test thread.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class VirtualElectionRuntime implements ElectionRuntime {
 
   /** The wall-clock time at virtual time zero. */

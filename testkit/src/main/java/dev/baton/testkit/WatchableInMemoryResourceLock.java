@@ -7,12 +7,14 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * An {@link InMemoryResourceLock} with the watch capability: every change of the record is
  * delivered to the watcher on the thread that made it, so a follower's elector reacts to a release
  * at once and to an expiry at the exact moment. Records that cannot be parsed are not delivered.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class WatchableInMemoryResourceLock extends InMemoryResourceLock implements WatchableResourceLock {
 
   /**

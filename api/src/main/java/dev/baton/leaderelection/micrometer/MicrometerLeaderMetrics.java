@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apiguardian.api.API;
 
 /**
  * {@link LeaderMetrics} on Micrometer, with client-go's metric names: a gauge
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Micrometer is an optional dependency of {@code baton-api}: add {@code io.micrometer:micrometer-core}
  * to use this class.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class MicrometerLeaderMetrics implements LeaderMetrics {
 
   /** Name of the leader status gauge. */

@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * A composite lock type {@code PRIMARY-to-SECONDARY}, such as {@code configmaps-to-leases}: a
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param primary the lock type the election migrates from
  * @param secondary the lock type the election migrates to
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record CompositeLockType(String primary, String secondary) {
 
   /** The separator between the two lock types. */

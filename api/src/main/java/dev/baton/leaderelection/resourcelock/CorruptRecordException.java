@@ -1,10 +1,13 @@
 package dev.baton.leaderelection.resourcelock;
 
+import org.apiguardian.api.API;
+
 /**
  * The stored record cannot be parsed as a {@link LeaderElectionRecord}. The message names the
  * lock, the field (key) that is wrong and what is wrong with it. The stored bytes are never
  * overwritten by the call that found them corrupt; an operator must repair or delete the record.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public class CorruptRecordException extends LockException {
   private static final long serialVersionUID = 1L;
 

@@ -1,11 +1,14 @@
 package dev.baton.leaderelection.resourcelock;
 
+import org.apiguardian.api.API;
+
 /**
  * Records events about a lock (client-go's {@code resourcelock.EventRecorder}). The elector emits
  * "became leader" and "stopped leading" through {@link ResourceLock#recordEvent(String)}, which a
  * backend turns into a call of this recorder with the lock's own object as the subject.
  */
 @FunctionalInterface
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface EventRecorder {
 
   /** Event type for normal, informational events (Kubernetes' {@code Normal}). */

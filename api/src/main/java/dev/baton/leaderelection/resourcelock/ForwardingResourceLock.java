@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * A lock that forwards every call to another and lets an {@link Interceptor} stand around each
@@ -23,6 +24,7 @@ import java.util.function.Consumer;
  * <p>{@code recordEvent}, {@code identity}, {@code describe}, {@code revision} and
  * {@code clientTimeout} are forwarded as they are. Closing a wrapper closes the wrapped lock when that is {@link AutoCloseable}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class ForwardingResourceLock implements ResourceLock, AutoCloseable {
 
   /** The lock call passing through an {@link Interceptor}. */

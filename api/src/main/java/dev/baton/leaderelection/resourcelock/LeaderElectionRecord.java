@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * The record stored in a lock (client-go's {@code resourcelock.LeaderElectionRecord}). Immutable.
@@ -15,6 +16,21 @@ import java.util.Objects;
  * <p>A {@code null} time is Go's zero time ("never"). Times keep whatever precision they are given
  * (a Kubernetes Lease stores microseconds); only the JSON form truncates them to seconds.
  *
+ * <p>Build one with {@link #builder()} and change one with {@link #toBuilder()}: those keep
+ * compiling when client-go adds a field to its record (as it added {@code strategy} and
+ * {@code preferredHolder} for coordinated leader election), and the new field then takes its zero
+ * value. The canonical constructor and {@link #of} list every field, so a new field changes their
+ * parameter lists.
+ * <pre>{@code
+ * LeaderElectionRecord record = LeaderElectionRecord.builder()
+ *     .holderIdentity("node-a")
+ *     .leaseDurationSeconds(15)
+ *     .acquireTime(now)
+ *     .renewTime(now)
+ *     .build();
+ * LeaderElectionRecord renewed = record.toBuilder().renewTime(later).build();
+ * }</pre>
+ *
  * @param holderIdentity the identity of the current holder; {@code ""} when nobody holds the lock
  *     (after a release), in which case any candidate may acquire it at once
  * @param leaseDurationSeconds how long, in seconds, other candidates wait after they last saw the
@@ -25,6 +41,7 @@ import java.util.Objects;
  * @param strategy the coordinated leader election strategy, {@code ""} when not used
  * @param preferredHolder the holder a coordinated election prefers, {@code ""} when not used
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record LeaderElectionRecord(
     String holderIdentity,
     int leaseDurationSeconds,
@@ -55,6 +72,32 @@ public record LeaderElectionRecord(
       throw new IllegalArgumentException(
           "leaderTransitions must not be negative, was " + leaderTransitions);
     }
+  }
+
+  /**
+   * A builder that starts from Go's zero values: no holder, a lease of 0 seconds, no times, no
+   * transitions, no strategy and no preferred holder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A builder that starts from this record's values, to make a changed copy.
+   *
+   * @return a new builder holding every field of this record
+   */
+  public Builder toBuilder() {
+    return new Builder()
+        .holderIdentity(holderIdentity)
+        .leaseDurationSeconds(leaseDurationSeconds)
+        .acquireTime(acquireTime)
+        .renewTime(renewTime)
+        .leaderTransitions(leaderTransitions)
+        .strategy(strategy)
+        .preferredHolder(preferredHolder);
   }
 
   /**
@@ -110,5 +153,111 @@ public record LeaderElectionRecord(
   public LeaderElectionRecord withLeaderTransitions(int newLeaderTransitions) {
     return new LeaderElectionRecord(holderIdentity, leaseDurationSeconds, acquireTime, renewTime,
         newLeaderTransitions, strategy, preferredHolder);
+  }
+
+  /**
+   * Builds a {@link LeaderElectionRecord} field by field. Each field starts at its zero value (Go's
+   * zero value of client-go's field); {@link #build()} applies the record's rules (absent strings
+   * become {@code ""}, Go's zero time {@code null}, negative counts are refused). Not thread-safe.
+   */
+  public static final class Builder {
+    private String holderIdentity = "";
+    private int leaseDurationSeconds;
+    private Instant acquireTime;
+    private Instant renewTime;
+    private int leaderTransitions;
+    private String strategy = "";
+    private String preferredHolder = "";
+
+    private Builder() {
+    }
+
+    /**
+     * Sets the holder.
+     *
+     * @param holderIdentity the identity of the holder, {@code ""} (or {@code null}) for none
+     * @return this builder
+     */
+    public Builder holderIdentity(String holderIdentity) {
+      this.holderIdentity = holderIdentity;
+      return this;
+    }
+
+    /**
+     * Sets the lease duration.
+     *
+     * @param leaseDurationSeconds the lease duration in seconds; not negative
+     * @return this builder
+     */
+    public Builder leaseDurationSeconds(int leaseDurationSeconds) {
+      this.leaseDurationSeconds = leaseDurationSeconds;
+      return this;
+    }
+
+    /**
+     * Sets when the holder acquired the lock.
+     *
+     * @param acquireTime the time, or {@code null} for none
+     * @return this builder
+     */
+    public Builder acquireTime(Instant acquireTime) {
+      this.acquireTime = acquireTime;
+      return this;
+    }
+
+    /**
+     * Sets when the holder last renewed the lock.
+     *
+     * @param renewTime the time, or {@code null} for none
+     * @return this builder
+     */
+    public Builder renewTime(Instant renewTime) {
+      this.renewTime = renewTime;
+      return this;
+    }
+
+    /**
+     * Sets how many times the lock changed holder.
+     *
+     * @param leaderTransitions the count; not negative
+     * @return this builder
+     */
+    public Builder leaderTransitions(int leaderTransitions) {
+      this.leaderTransitions = leaderTransitions;
+      return this;
+    }
+
+    /**
+     * Sets the coordinated leader election strategy.
+     *
+     * @param strategy the strategy, {@code ""} (or {@code null}) for none
+     * @return this builder
+     */
+    public Builder strategy(String strategy) {
+      this.strategy = strategy;
+      return this;
+    }
+
+    /**
+     * Sets the holder a coordinated election prefers.
+     *
+     * @param preferredHolder the preferred holder, {@code ""} (or {@code null}) for none
+     * @return this builder
+     */
+    public Builder preferredHolder(String preferredHolder) {
+      this.preferredHolder = preferredHolder;
+      return this;
+    }
+
+    /**
+     * The record.
+     *
+     * @return a new record with the fields set so far
+     * @throws IllegalArgumentException when a count is negative
+     */
+    public LeaderElectionRecord build() {
+      return new LeaderElectionRecord(holderIdentity, leaseDurationSeconds, acquireTime, renewTime,
+          leaderTransitions, strategy, preferredHolder);
+    }
   }
 }

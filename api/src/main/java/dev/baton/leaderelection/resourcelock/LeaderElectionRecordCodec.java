@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock;
 
 import dev.baton.leaderelection.resourcelock.internal.GoJsonEscapes;
 import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
 import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -13,16 +14,22 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apiguardian.api.API;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Encodes and decodes {@link LeaderElectionRecord} in client-go's JSON form, with Jackson.
+ * Encodes and decodes {@link LeaderElectionRecord} in client-go's JSON form, with Jackson's
+ * streaming API (jackson-core; Baton's API needs no jackson-databind).
  *
  * <p>{@link #encode} produces the exact bytes of Go's {@code json.Marshal}: keys in declaration
  * order, none omitted, times as {@code "2006-01-02T15:04:05Z"} (UTC, whole seconds) or
@@ -37,12 +44,15 @@ import tools.jackson.databind.json.JsonMapper;
  * be absent (zero values) but must have the right type when present; times may carry fractions and
  * offsets (as Go's RFC 3339 parser accepts); unknown keys are ignored, as Go does.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class LeaderElectionRecordCodec {
 
-  private static final JsonMapper MAPPER = JsonMapper.builder(
-          JsonFactory.builder().characterEscapes(new GoJsonEscapes()).build())
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  /** Jackson's streaming API only (jackson-core): seven keys need no object mapper. */
+  private static final JsonFactory FACTORY = JsonFactory.builder().characterEscapes(new GoJsonEscapes()).build();
+
+  /** The keys of the record; any other key is read through and ignored, as Go does. */
+  private static final Set<String> KEYS = Set.of("holderIdentity", "leaseDurationSeconds", "acquireTime",
+      "renewTime", "leaderTransitions", "strategy", "preferredHolder");
 
   private static final DateTimeFormatter RFC3339_SECONDS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -86,7 +96,7 @@ public final class LeaderElectionRecordCodec {
    */
   public static byte[] encode(LeaderElectionRecord record) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(192);
-    try (JsonGenerator g = MAPPER.createGenerator(out)) {
+    try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeStringProperty("holderIdentity", GoJsonEscapes.sanitize(record.holderIdentity()));
       g.writeNumberProperty("leaseDurationSeconds", record.leaseDurationSeconds());
@@ -106,7 +116,7 @@ public final class LeaderElectionRecordCodec {
    * @param time a time, or {@code null} for Go's zero time
    * @return the formatted time, or {@code null}
    */
-  public static String formatTime(Instant time) {
+  static String formatTime(Instant time) {
     return time == null ? null : RFC3339_SECONDS.format(time.truncatedTo(ChronoUnit.SECONDS));
   }
 
@@ -135,102 +145,167 @@ public final class LeaderElectionRecordCodec {
     if (raw == null || raw.length == 0) {
       throw new CorruptRecordException(lock, "the record is empty (0 bytes), expected a JSON object", null);
     }
-    JsonNode root;
-    try {
-      root = MAPPER.readTree(raw);
+    Map<String, Value> fields;
+    try (JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), raw)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new CorruptRecordException(lock, "the record holds no JSON value; content: " + preview(raw), null);
+      }
+      fields = first == JsonToken.START_OBJECT ? readObject(p) : null;
+      if (fields == null) {
+        readValue(p);
+      }
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        throw new CorruptRecordException(lock, "the record is not valid JSON (trailing token (of type " + trailing
+            + ") found after the value); content: " + preview(raw), null);
+      }
+      if (fields == null) {
+        throw new CorruptRecordException(lock, "the record must be a JSON object but is " + describeType(first)
+            + "; content: " + preview(raw), null);
+      }
     } catch (JacksonException e) {
       throw new CorruptRecordException(lock,
           "the record is not valid JSON (" + e.getOriginalMessage() + "); content: " + preview(raw), e);
     }
-    if (root == null || root.isMissingNode()) {
-      throw new CorruptRecordException(lock, "the record holds no JSON value; content: " + preview(raw), null);
-    }
-    if (!root.isObject()) {
-      throw new CorruptRecordException(lock,
-          "the record must be a JSON object but is " + describeType(root) + "; content: " + preview(raw), null);
-    }
-    JsonNode holder = root.get("holderIdentity");
-    JsonNode duration = root.get("leaseDurationSeconds");
-    if (holder == null && duration == null) {
+    if (!fields.containsKey("holderIdentity") && !fields.containsKey("leaseDurationSeconds")) {
       throw new CorruptRecordException(lock,
           "the record has neither holderIdentity nor leaseDurationSeconds, so it is not a leader election record;"
               + " content: " + preview(raw), null);
     }
-    if (holder == null) {
+    if (!fields.containsKey("holderIdentity")) {
       throw new CorruptRecordException(lock, "key holderIdentity is missing", null);
     }
-    if (duration == null) {
+    if (!fields.containsKey("leaseDurationSeconds")) {
       throw new CorruptRecordException(lock, "key leaseDurationSeconds is missing", null);
     }
     try {
-      return new LeaderElectionRecord(
-          string(root, "holderIdentity"),
-          nonNegativeInt(root, "leaseDurationSeconds"),
-          time(root, "acquireTime"),
-          time(root, "renewTime"),
-          nonNegativeInt(root, "leaderTransitions"),
-          string(root, "strategy"),
-          string(root, "preferredHolder"));
+      return LeaderElectionRecord.builder()
+          .holderIdentity(string(fields, "holderIdentity"))
+          .leaseDurationSeconds(nonNegativeInt(fields, "leaseDurationSeconds"))
+          .acquireTime(time(fields, "acquireTime"))
+          .renewTime(time(fields, "renewTime"))
+          .leaderTransitions(nonNegativeInt(fields, "leaderTransitions"))
+          .strategy(string(fields, "strategy"))
+          .preferredHolder(string(fields, "preferredHolder"))
+          .build();
     } catch (FieldProblem p) {
       throw new CorruptRecordException(lock, p.getMessage(), p.getCause());
     }
   }
 
-  private static String string(JsonNode root, String key) throws FieldProblem {
-    JsonNode n = root.get(key);
-    if (n == null || n.isNull()) {
+  /**
+   * Reads the object the parser is at the start of. The values of the record's keys are kept (the
+   * last one when a key repeats, as Go keeps it); other values are read through and dropped.
+   */
+  private static Map<String, Value> readObject(JsonParser p) {
+    Map<String, Value> fields = new HashMap<>();
+    while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+      String key = p.currentName();
+      p.nextToken();
+      Value value = readValue(p);
+      if (KEYS.contains(key)) {
+        fields.put(key, value);
+      }
+    }
+    return fields;
+  }
+
+  /**
+   * Reads the value the parser is at, to its end. Every string is decoded, so that invalid UTF-8
+   * anywhere is an error, as it is for a tree. A structure keeps its JSON text for messages.
+   */
+  private static Value readValue(JsonParser p) {
+    JsonToken token = p.currentToken();
+    if (!token.isStructStart()) {
+      return switch (token) {
+        case VALUE_NUMBER_INT -> new Value(token, p.getString(), p.getBigIntegerValue());
+        case VALUE_NULL -> new Value(token, "null", null);
+        default -> new Value(token, p.getString(), null);
+      };
+    }
+    StringWriter text = new StringWriter();
+    try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), text)) {
+      int depth = 0;
+      do {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+          p.getString();
+        }
+        g.copyCurrentEvent(p);
+        depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+      } while (depth > 0 && p.nextToken() != null);
+    }
+    return new Value(token, text.toString(), null);
+  }
+
+  private static String string(Map<String, Value> fields, String key) throws FieldProblem {
+    Value v = fields.get(key);
+    if (v == null || v.token() == JsonToken.VALUE_NULL) {
       return "";
     }
-    if (!n.isString()) {
-      throw new FieldProblem("key " + key + " must be a string, found " + describeType(n) + " " + n, null);
+    if (v.token() != JsonToken.VALUE_STRING) {
+      throw new FieldProblem("key " + key + " must be a string, found " + v.described(), null);
     }
-    return n.asString();
+    return v.text();
   }
 
-  private static int nonNegativeInt(JsonNode root, String key) throws FieldProblem {
-    JsonNode n = root.get(key);
-    if (n == null || n.isNull()) {
+  private static int nonNegativeInt(Map<String, Value> fields, String key) throws FieldProblem {
+    Value v = fields.get(key);
+    if (v == null || v.token() == JsonToken.VALUE_NULL) {
       return 0;
     }
-    if (!n.isIntegralNumber()) {
-      throw new FieldProblem("key " + key + " must be a non-negative integer, found " + describeType(n) + " " + n, null);
+    if (v.integer() == null) {
+      throw new FieldProblem("key " + key + " must be a non-negative integer, found " + v.described(), null);
     }
-    BigInteger v = n.bigIntegerValue();
-    if (v.signum() < 0) {
-      throw new FieldProblem("key " + key + " must be a non-negative integer, found " + v, null);
+    BigInteger n = v.integer();
+    if (n.signum() < 0) {
+      throw new FieldProblem("key " + key + " must be a non-negative integer, found " + n, null);
     }
-    if (v.bitLength() > 31) {
-      throw new FieldProblem("key " + key + " is too large: " + v + " exceeds " + Integer.MAX_VALUE, null);
+    if (n.bitLength() > 31) {
+      throw new FieldProblem("key " + key + " is too large: " + n + " exceeds " + Integer.MAX_VALUE, null);
     }
-    return v.intValue();
+    return n.intValue();
   }
 
-  private static Instant time(JsonNode root, String key) throws FieldProblem {
-    JsonNode n = root.get(key);
-    if (n == null || n.isNull()) {
+  private static Instant time(Map<String, Value> fields, String key) throws FieldProblem {
+    Value v = fields.get(key);
+    if (v == null || v.token() == JsonToken.VALUE_NULL) {
       return null;
     }
-    if (!n.isString()) {
-      throw new FieldProblem("key " + key + " must be an RFC 3339 time string or null, found "
-          + describeType(n) + " " + n, null);
+    if (v.token() != JsonToken.VALUE_STRING) {
+      throw new FieldProblem("key " + key + " must be an RFC 3339 time string or null, found " + v.described(), null);
     }
     try {
-      return OffsetDateTime.parse(n.asString(), RFC3339_PARSER).toInstant();
+      return OffsetDateTime.parse(v.text(), RFC3339_PARSER).toInstant();
     } catch (DateTimeException e) {
-      throw new FieldProblem("key " + key + " is not an RFC 3339 time: \"" + n.asString() + "\"", e);
+      throw new FieldProblem("key " + key + " is not an RFC 3339 time: \"" + v.text() + "\"", e);
     }
   }
 
-  private static String describeType(JsonNode n) {
-    return switch (n.getNodeType()) {
-      case ARRAY -> "an array";
-      case BOOLEAN -> "a boolean";
-      case NUMBER -> "a number";
-      case STRING -> "a string";
-      case NULL -> "null";
-      case OBJECT -> "an object";
-      default -> n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+  private static String describeType(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_STRING -> "a string";
+      case VALUE_NULL -> "null";
+      default -> token.toString().toLowerCase(Locale.ROOT);
     };
+  }
+
+  /**
+   * One value of the record's keys as read: its first token, its text (a string's content, a
+   * number's digits as written, a structure's JSON) and, for an integer, its value.
+   */
+  private record Value(JsonToken token, String text, BigInteger integer) {
+
+    /** The value's kind and JSON text, for messages: {@code a number 1.5}, {@code a string "15"}. */
+    String described() {
+      String json = token == JsonToken.VALUE_STRING ? "\"" + text + "\"" : text;
+      return describeType(token) + " " + json;
+    }
   }
 
   /** The first bytes of the record, printable, for error messages. */

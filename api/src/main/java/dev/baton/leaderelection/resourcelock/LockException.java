@@ -1,5 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
+import org.apiguardian.api.API;
+
 /**
  * Base of the typed outcomes a {@link ResourceLock} call can end with.
  *
@@ -9,6 +11,7 @@ package dev.baton.leaderelection.resourcelock;
  * {@link TransientLockException}. A backend wraps its client's exception as the
  * {@linkplain #getCause() cause}; no backend exception type is thrown through the API.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public class LockException extends Exception {
   private static final long serialVersionUID = 1L;
 

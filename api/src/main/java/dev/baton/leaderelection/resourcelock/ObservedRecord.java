@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What {@link ResourceLock#get()} read: the record together with the raw bytes it was decoded from
@@ -11,6 +12,7 @@ import java.util.Objects;
  * last looked: two reads of an unchanged record give equal bytes. The bytes are copied in and out,
  * so an instance is immutable.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ObservedRecord {
   private final LeaderElectionRecord record;
   private final byte[] raw;

@@ -1,9 +1,12 @@
 package dev.baton.leaderelection.resourcelock;
 
+import org.apiguardian.api.API;
+
 /**
  * {@link ResourceLock#create(LeaderElectionRecord)} found a record already stored: another
  * candidate created it first. The stored record is left unchanged.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public class RecordAlreadyExistsException extends LockException {
   private static final long serialVersionUID = 1L;
 

@@ -3,6 +3,7 @@ package dev.baton.leaderelection.resourcelock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * A lock that stores one {@link LeaderElectionRecord} in a coordination store (client-go's
@@ -27,6 +28,7 @@ import java.util.OptionalLong;
  * other, so an implementation must publish its cached version safely (for example by
  * synchronising), but it need not support concurrent calls on one instance.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface ResourceLock {
 
   /**

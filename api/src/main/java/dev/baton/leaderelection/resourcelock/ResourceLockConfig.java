@@ -1,6 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
 import java.util.Objects;
+import org.apiguardian.api.API;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -10,6 +11,7 @@ import org.slf4j.LoggerFactory;
  *     leads (for example the pod name); the elector rejects an empty identity
  * @param eventRecorder where lock events go; {@link EventRecorder#NONE} when none is wanted
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public record ResourceLockConfig(String identity, EventRecorder eventRecorder) {
 
   /** Checks that the identity is present; a missing recorder becomes {@link EventRecorder#NONE}. */

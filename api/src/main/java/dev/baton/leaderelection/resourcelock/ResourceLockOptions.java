@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * Backend settings for {@link ResourceLocks#newLock}: string settings (endpoints, connect strings,
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
  * <p>Immutable; build one with {@link #builder()}. {@link #toString()} never prints the value of a
  * setting whose key mentions a password, secret, token or credential.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ResourceLockOptions {
 
   /**
@@ -134,7 +136,7 @@ public final class ResourceLockOptions {
    * @param key a setting's key
    * @return {@code true} for keys that mention a password, secret, token or credential
    */
-  public static boolean isSecret(String key) {
+  static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("credential");
   }

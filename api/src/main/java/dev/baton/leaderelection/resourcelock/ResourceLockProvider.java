@@ -2,6 +2,7 @@ package dev.baton.leaderelection.resourcelock;
 
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Creates locks of one type; found by {@link ResourceLocks#newLock} through
@@ -12,6 +13,7 @@ import java.util.Set;
  * (which writes {@code META-INF/services}) and declares {@code provides} in its
  * {@code module-info}.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public interface ResourceLockProvider {
 
   /**

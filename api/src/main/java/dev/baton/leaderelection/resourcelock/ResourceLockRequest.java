@@ -4,12 +4,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Everything a {@link ResourceLockProvider} is given to create one lock: the lock type asked for,
  * namespace, name, {@link ResourceLockConfig} and {@link ResourceLockOptions}. A composite provider
  * creates its parts with {@link #newLock(String)}, which searches the same class loader.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ResourceLockRequest {
   private final String lockType;
   private final String namespace;

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * providers for one type name both classes. A provider that fails to load is reported (and logged)
  * without hiding the others.
  */
+@API(status = API.Status.STABLE, since = "0.1.0")
 public final class ResourceLocks {
 
   /** Kubernetes {@code coordination.k8s.io/v1} Lease (client-go's {@code LeasesResourceLock}). */

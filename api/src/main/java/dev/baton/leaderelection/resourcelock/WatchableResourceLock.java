@@ -1,6 +1,7 @@
 package dev.baton.leaderelection.resourcelock;
 
 import java.util.function.Consumer;
+import org.apiguardian.api.API;
 
 /**
  * A lock that can tell its candidates when the stored record changes, so that a follower reacts
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
  * polling: it still reads and writes through {@link #get()} and {@link #update}, and it still polls
  * as a safety net, so a lost or late notification costs time, never safety.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface WatchableResourceLock extends ResourceLock {
 
   /**

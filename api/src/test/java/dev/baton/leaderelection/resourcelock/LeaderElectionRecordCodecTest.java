@@ -221,6 +221,13 @@ class LeaderElectionRecordCodecTest {
     }
 
     @Test
+    @DisplayName("keeps the last value of a repeated key, as Go does, and checks only that one")
+    void repeatedKeyLastWins() throws Exception {
+      assertEquals(LeaderElectionRecord.of("second", 5, null, null, 0), LeaderElectionRecordCodec.decode(utf8(
+          "{\"holderIdentity\":7,\"leaseDurationSeconds\":5,\"holderIdentity\":\"second\"}"), LOCK).record());
+    }
+
+    @Test
     @DisplayName("reads null strings and null counts as their zero values, and absent optional keys too")
     void nullsAreZeroValues() throws Exception {
       assertEquals(LeaderElectionRecord.of("", 0, null, null, 0), LeaderElectionRecordCodec.decode(utf8(
@@ -364,6 +371,19 @@ class LeaderElectionRecordCodecTest {
           Arguments.of("a time as a number",
               utf8("{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":1,\"renewTime\":1714557600}"),
               "renewTime", "must be an RFC 3339 time string or null, found a number 1714557600"),
+          Arguments.of("invalid UTF-8 in the value of an unknown key",
+              concat(utf8("{\"extra\":[{\"x\":\"a"), new byte[] {(byte) 0xc3, 0x28},
+                  utf8("\"}],\"holderIdentity\":\"a\",\"leaseDurationSeconds\":1}")),
+              null, "not valid JSON"),
+          Arguments.of("an unknown key whose value is cut off",
+              utf8("{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":1,\"extra\":{\"x\":[1,2"), null,
+              "not valid JSON"),
+          Arguments.of("holderIdentity as an array, shown as JSON",
+              utf8("{\"holderIdentity\":[\"a\",{\"b\":null}],\"leaseDurationSeconds\":1}"), "holderIdentity",
+              "must be a string, found an array [\"a\",{\"b\":null}]"),
+          Arguments.of("leaseDurationSeconds as a string, shown quoted",
+              utf8("{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":\"15\"}"), "leaseDurationSeconds",
+              "must be a non-negative integer, found a string \"15\""),
           Arguments.of("trailing garbage after the object", utf8(FULL_JSON + " garbage"), null, "not valid JSON"),
           Arguments.of("a second object after the first", utf8(FULL_JSON + FULL_JSON), null, "not valid JSON"),
           Arguments.of("a truncated object", utf8(FULL_JSON.substring(0, FULL_JSON.length() - 10)), null,

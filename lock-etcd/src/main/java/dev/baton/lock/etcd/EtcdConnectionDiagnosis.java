@@ -22,6 +22,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.apiguardian.api.API;
 
 /**
  * Why an etcd endpoint does not answer, found out the way an operator would with {@code nc} and
@@ -33,6 +34,7 @@ import javax.net.ssl.X509TrustManager;
  * <p>Meant for the moment a lock cannot reach its store at set-up (the {@code baton} program runs it
  * when its first read fails); it makes network calls of its own, each bounded by the given timeout.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class EtcdConnectionDiagnosis {
   private EtcdConnectionDiagnosis() {
   }

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ import org.slf4j.LoggerFactory;
  * is never printed. {@link #close()} closes the client only when the lock built it (through
  * {@link EtcdLockProvider}); a client given to the constructor stays open.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class EtcdLock extends AbstractResourceLock<Long> implements WatchableResourceLock {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
 

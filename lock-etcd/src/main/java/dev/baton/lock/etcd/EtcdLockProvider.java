@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLException;
+import org.apiguardian.api.API;
 
 /**
  * Serves lock type {@code etcd}. With a ready-made {@link Client} in the options the lock uses it
@@ -21,6 +22,7 @@ import javax.net.ssl.SSLException;
  * closes it with the lock. Every call is bounded by the options' client timeout.
  */
 @AutoService(ResourceLockProvider.class)
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class EtcdLockProvider implements ResourceLockProvider {
 
   @Override

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The settings of the etcd lock, read and checked from {@link ResourceLockOptions}.
@@ -24,6 +25,7 @@ import java.util.Set;
  * @param password the password (never printed), if any
  * @param timeout the bound of every call: max(1 s, renewDeadline / 2)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record EtcdLockSettings(List<URI> endpoints, String prefix, Optional<Path> caFile, Optional<Path> certFile,
     Optional<Path> keyFile, Optional<String> user, Optional<String> password, Duration timeout) {
 

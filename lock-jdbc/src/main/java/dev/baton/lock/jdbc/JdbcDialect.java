@@ -2,12 +2,14 @@ package dev.baton.lock.jdbc;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The databases the JDBC lock knows, with the table's DDL for each. The lock's reads and writes are
  * plain SQL that every one of them runs unchanged; the dialect decides the DDL, how errors are read
  * and whether writes are announced with {@code pg_notify} (PostgreSQL).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public enum JdbcDialect {
   /** PostgreSQL 12 or later (bytes as {@code BYTEA}); writes are announced with {@code pg_notify}. */
   POSTGRESQL("PostgreSQL"),

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.apiguardian.api.API;
 
 /**
  * The lock on a relational database (type {@code jdbc}): one row per lock in one table, keyed by
@@ -54,6 +55,7 @@ import javax.sql.DataSource;
  * <p>On PostgreSQL each write also announces itself with {@code pg_notify} in the same statement,
  * for {@link WatchableJdbcLock}s in other processes.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class JdbcLock extends AbstractResourceLock<Long> {
 
   final DataSource dataSource;

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * driver) the lock is a {@link WatchableJdbcLock} unless {@code jdbc.watch=false}.
  */
 @AutoService(ResourceLockProvider.class)
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class JdbcLockProvider implements ResourceLockProvider {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcLockProvider.class);
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The settings of the JDBC lock, read and checked from {@link ResourceLockOptions}.
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
  * @param watch whether a lock on PostgreSQL listens for changes (LISTEN/NOTIFY)
  * @param timeout the bound of every call: max(1 s, renewDeadline / 2)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record JdbcLockSettings(Optional<String> url, Optional<String> user, Optional<String> password, String table,
     boolean createTable, boolean watch, Duration timeout) {
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.apiguardian.api.API;
 
 /**
  * The JDBC lock on PostgreSQL with the watch capability: every write of a {@link JdbcLock} on
@@ -26,6 +27,7 @@ import javax.sql.DataSource;
  *
  * <p>Needs the PostgreSQL JDBC driver ({@code org.postgresql:postgresql}).
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class WatchableJdbcLock extends JdbcLock implements WatchableResourceLock {
 
   /**

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The ConfigMap lock (type {@code configmaps}): the record as JSON in the annotation
@@ -28,6 +29,7 @@ import java.util.Map;
  * without the annotation reads as a record with zero values; an annotation that is neither form is a
  * corrupt record, and is never overwritten.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ConfigMapLock extends KubernetesObjectLock<ConfigMap> {
 
   /** The form of the record in the annotation. */

@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * client-go's recorder does ({@code reportingController} is {@code baton}). Never throws: a failed
  * write is logged.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class KubernetesEventRecorder implements EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesEventRecorder.class);
   private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX");

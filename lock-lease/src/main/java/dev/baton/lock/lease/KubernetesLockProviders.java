@@ -18,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /** The providers of {@code leases} and {@code configmaps}, and the client they build. */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class KubernetesLockProviders {
   private KubernetesLockProviders() {
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The settings of the Kubernetes locks, read and checked from {@link ResourceLockOptions}.
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  * @param configmapFormat the form of the record the {@code configmaps} lock writes into a new
  *     ConfigMap (an existing annotation keeps its own form)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record KubernetesLockSettings(Optional<Path> kubeconfig, Optional<String> context, Map<String, String> labels,
     boolean events, Duration timeout, ConfigMapLock.Format configmapFormat) {
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * client-go's LeaseLock (type {@code leases}) on a {@code coordination.k8s.io/v1} Lease.
@@ -24,6 +25,7 @@ import java.util.Map;
  *   <li>{@link #describe()} is {@code namespace/name}; {@link #revision()} the Lease's resourceVersion.</li>
  * </ul>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class LeaseLock extends KubernetesObjectLock<Lease> {
 
   /**

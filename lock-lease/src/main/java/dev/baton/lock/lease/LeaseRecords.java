@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import org.apiguardian.api.API;
 
 /**
  * client-go's conversions between a {@link LeaderElectionRecord} and a Lease's spec
@@ -13,6 +14,7 @@ import java.time.ZonedDateTime;
  * microseconds); {@code strategy} and {@code preferredHolder} are set only when not empty; absent
  * fields read as zero values.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class LeaseRecords {
   private LeaseRecords() {
   }

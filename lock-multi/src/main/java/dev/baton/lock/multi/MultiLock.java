@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * One election on two locks, for migrating from {@code primary} to {@code secondary} without
@@ -35,6 +36,7 @@ import java.util.OptionalLong;
  *
  * <p>The MultiLock does not offer the watch capability: candidates on it poll, as in client-go.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class MultiLock implements ResourceLock, AutoCloseable {
 
   /** The holder a MultiLock reports while its two locks name different holders. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apiguardian.api.API;
 
 /**
  * Serves every composite lock type {@code PRIMARY-to-SECONDARY} (registered as
@@ -24,6 +25,7 @@ import java.util.TreeSet;
  * {@code etcd-to-etcd} with {@code primary.etcd.endpoints} and {@code secondary.etcd.endpoints}.
  */
 @AutoService(ResourceLockProvider.class)
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class MultiLockProvider implements ResourceLockProvider {
 
   /** Prefix of settings that apply to the primary part only. */

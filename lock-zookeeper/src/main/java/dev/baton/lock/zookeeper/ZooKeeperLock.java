@@ -31,6 +31,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ import org.slf4j.LoggerFactory;
  * Curator exception type leaves this class. {@link #close()} closes the client only when the lock
  * built it (through {@link ZooKeeperLockProvider}); a client given to the constructor stays open.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class ZooKeeperLock extends AbstractResourceLock<Stat> implements WatchableResourceLock {
   private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperLock.class);
 

@@ -19,6 +19,7 @@ import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+import org.apiguardian.api.API;
 
 /**
  * Serves lock type {@code zookeeper}. With a ready-made {@link CuratorFramework} in the options the
@@ -29,6 +30,7 @@ import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
  * authenticate with those credentials; the provider only sets the ACLs for it.
  */
 @AutoService(ResourceLockProvider.class)
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class ZooKeeperLockProvider implements ResourceLockProvider {
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The settings of the ZooKeeper lock, read and checked from {@link ResourceLockOptions}.
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  * @param digest {@code user:password} for digest authentication and ACLs (never printed), or empty
  * @param timeout the bound of every call: max(1 s, renewDeadline / 2)
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public record ZooKeeperLockSettings(String connect, Optional<String> chroot, String root, Duration sessionTimeout,
     Duration connectionTimeout, Duration retryBaseSleep, int retryMaxAttempts, Optional<String> digest,
     Duration timeout) {

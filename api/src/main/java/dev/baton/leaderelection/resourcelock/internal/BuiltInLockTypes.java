@@ -3,11 +3,13 @@ package dev.baton.leaderelection.resourcelock.internal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * The one table of Baton's own lock types and the Maven artifacts that provide them, used to tell
  * a user which dependency to add when a built-in type is asked for but its module is missing.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class BuiltInLockTypes {
 
   /** The group of every Baton artifact. */

@@ -3,11 +3,13 @@ package dev.baton.leaderelection.resourcelock.internal;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The closest known name to a misspelt one, for error messages: equal ignoring case, or within a
  * small edit distance (one edit per four characters, at least one, at most three).
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class DidYouMean {
   private DidYouMean() {
   }

@@ -1,5 +1,6 @@
 package dev.baton.leaderelection.resourcelock.internal;
 
+import org.apiguardian.api.API;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.CharacterEscapes;
 import tools.jackson.core.io.SerializedString;
@@ -10,6 +11,7 @@ import tools.jackson.core.io.SerializedString;
  * escapes such as &#92;u003c, {@code \b \f \n \r \t} in short form (Go 1.22 and later), other
  * control characters as &#92;u00XX with lower-case hex; DEL and other characters as they are.
  */
+@API(status = API.Status.INTERNAL, since = "0.1.0")
 public final class GoJsonEscapes extends CharacterEscapes {
   private static final long serialVersionUID = 1L;
 

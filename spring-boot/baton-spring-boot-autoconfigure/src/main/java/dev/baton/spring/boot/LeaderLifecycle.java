@@ -2,6 +2,7 @@ package dev.baton.spring.boot;
 
 import dev.baton.leaderelection.LeaderContext;
 import java.util.Objects;
+import org.apiguardian.api.API;
 import org.springframework.context.Lifecycle;
 
 /**
@@ -19,6 +20,7 @@ import org.springframework.context.Lifecycle;
  * lifecycle (a message listener container, an integration endpoint) only while leading, turn its
  * auto-startup off and adapt it with {@link #of(Lifecycle)}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface LeaderLifecycle {
 
   /**

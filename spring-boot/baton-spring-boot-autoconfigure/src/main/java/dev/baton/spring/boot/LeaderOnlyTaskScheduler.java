@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
+import org.apiguardian.api.API;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanNameAware;
@@ -30,6 +31,7 @@ import org.springframework.scheduling.config.TaskSchedulerRouter;
  * so it is found only by that name: it never becomes the scheduler of plain {@code @Scheduled}
  * methods, and Spring Boot still auto-configures its own.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class LeaderOnlyTaskScheduler implements TaskScheduler, BeanFactoryAware, BeanNameAware, DisposableBean {
 
   private final Leadership leadership;

@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 import org.springframework.core.annotation.AliasFor;
 import org.springframework.scheduling.annotation.Scheduled;
 
@@ -28,6 +29,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Scheduled(scheduler = LeaderScheduled.SCHEDULER)
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public @interface LeaderScheduled {
 
   /** The name of the {@link LeaderOnlyTaskScheduler} bean, for {@code @Scheduled(scheduler = ...)}. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -51,6 +52,7 @@ import org.springframework.context.SmartLifecycle;
  * lock is released once the leader work has stopped, and a watching follower takes over within
  * milliseconds.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class Leadership implements SmartLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(Leadership.class);
 

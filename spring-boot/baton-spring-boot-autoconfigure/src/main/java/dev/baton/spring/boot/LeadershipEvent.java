@@ -2,12 +2,14 @@ package dev.baton.spring.boot;
 
 import dev.baton.leaderelection.LeaderContext;
 import java.util.Objects;
+import org.apiguardian.api.API;
 import org.springframework.context.ApplicationEvent;
 
 /**
  * A change of this instance's leadership, published by {@link Leadership} on the elector's callback
  * thread. Listeners run before the elector goes on, so they must return quickly.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class LeadershipEvent extends ApplicationEvent {
   private static final long serialVersionUID = 1L;
 

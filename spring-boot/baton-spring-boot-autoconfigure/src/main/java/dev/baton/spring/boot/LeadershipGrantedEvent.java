@@ -2,6 +2,7 @@ package dev.baton.spring.boot;
 
 import dev.baton.leaderelection.LeaderContext;
 import java.time.Duration;
+import org.apiguardian.api.API;
 
 /**
  * This instance became the leader: published after the lock write that made it the holder
@@ -16,6 +17,7 @@ import java.time.Duration;
  * }
  * }</pre>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class LeadershipGrantedEvent extends LeadershipEvent {
   private static final long serialVersionUID = 1L;
 

@@ -3,6 +3,7 @@ package dev.baton.spring.boot.actuate;
 import dev.baton.spring.boot.Leadership;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
@@ -18,6 +19,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * {@code baton.watchdog-timeout} (its renew loop is stuck: restart it, as client-go's healthz
  * adaptor says). UNKNOWN before the election started and after it stopped.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class LeaderElectionHealthIndicator implements HealthIndicator {
 
   private final Leadership leadership;

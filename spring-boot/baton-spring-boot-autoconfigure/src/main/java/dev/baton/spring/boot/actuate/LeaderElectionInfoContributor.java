@@ -2,6 +2,7 @@ package dev.baton.spring.boot.actuate;
 
 import dev.baton.spring.boot.Leadership;
 import java.util.Objects;
+import org.apiguardian.api.API;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 
@@ -10,6 +11,7 @@ import org.springframework.boot.actuate.info.InfoContributor;
  * {@code leader}, {@code lock}, and while leading the term's {@code fencingToken},
  * {@code validFor} and {@code lastRenewal}.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class LeaderElectionInfoContributor implements InfoContributor {
 
   private final Leadership leadership;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import org.apiguardian.api.API;
 
 /**
  * The elector's metrics on the application's {@link MeterRegistry}, through Baton's
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
  * soon as the registry is bound) and the counter {@value MicrometerLeaderMetrics#SLOW_PATH_COUNTER},
  * tagged {@code name=<namespace>/<name>}. Spring Boot binds this {@link MeterBinder} to its registry.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class LeaderElectionMetrics implements LeaderMetrics, MeterBinder {
 
   private final Supplier<String> electionName;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
+import org.apiguardian.api.API;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -48,6 +49,7 @@ import org.springframework.scheduling.config.TaskManagementConfigUtils;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BatonProperties.class)
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class BatonAutoConfiguration {
 
   /**

@@ -2,6 +2,7 @@ package dev.baton.spring.boot.autoconfigure;
 
 import dev.baton.spring.boot.Leadership;
 import dev.baton.spring.boot.actuate.LeaderElectionHealthIndicator;
+import org.apiguardian.api.API;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(Leadership.class)
 @ConditionalOnEnabledHealthIndicator("leaderelection")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class BatonHealthContributorAutoConfiguration {
 
   /**

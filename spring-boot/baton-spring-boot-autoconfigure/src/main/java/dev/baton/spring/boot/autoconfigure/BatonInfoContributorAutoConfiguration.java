@@ -2,6 +2,7 @@ package dev.baton.spring.boot.autoconfigure;
 
 import dev.baton.spring.boot.Leadership;
 import dev.baton.spring.boot.actuate.LeaderElectionInfoContributor;
+import org.apiguardian.api.API;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = BatonAutoConfiguration.class)
 @ConditionalOnClass(InfoContributor.class)
 @ConditionalOnBean(Leadership.class)
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class BatonInfoContributorAutoConfiguration {
 
   /**

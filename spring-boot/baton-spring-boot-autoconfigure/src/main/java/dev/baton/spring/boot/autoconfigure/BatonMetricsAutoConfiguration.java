@@ -4,6 +4,7 @@ import dev.baton.leaderelection.LeaderMetrics;
 import dev.baton.spring.boot.Leadership;
 import dev.baton.spring.boot.actuate.LeaderElectionMetrics;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.apiguardian.api.API;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -20,6 +21,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(before = BatonAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBooleanProperty(name = "baton.enabled", matchIfMissing = true)
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class BatonMetricsAutoConfiguration {
 
   /**

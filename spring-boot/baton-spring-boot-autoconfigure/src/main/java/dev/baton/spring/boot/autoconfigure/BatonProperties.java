@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -15,6 +16,7 @@ import org.springframework.boot.convert.DurationUnit;
  * ({@code 1m30s}, {@code 1.5s}), as client-go's and the {@code baton} program's flags do.
  */
 @ConfigurationProperties(prefix = "baton")
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public class BatonProperties {
 
   /** Whether this application takes part in leader election. */

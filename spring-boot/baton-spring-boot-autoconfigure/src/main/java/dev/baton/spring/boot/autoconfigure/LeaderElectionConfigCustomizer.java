@@ -1,6 +1,7 @@
 package dev.baton.spring.boot.autoconfigure;
 
 import dev.baton.leaderelection.LeaderElectionConfig;
+import org.apiguardian.api.API;
 
 /**
  * Changes the elector's configuration after the {@code baton.*} properties were applied and before
@@ -9,6 +10,7 @@ import dev.baton.leaderelection.LeaderElectionConfig;
  * the watchdog belong to {@link dev.baton.spring.boot.Leadership} and are set after these.
  */
 @FunctionalInterface
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface LeaderElectionConfigCustomizer {
 
   /**

@@ -1,6 +1,7 @@
 package dev.baton.spring.boot.autoconfigure;
 
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import org.apiguardian.api.API;
 
 /**
  * Changes the options the auto-configured lock is created with, after the {@code baton.settings.*}
@@ -11,6 +12,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
  * this way, at order 0: a customizer ordered after it sees (and may replace) those clients.
  */
 @FunctionalInterface
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface ResourceLockOptionsCustomizer {
 
   /**
