@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apiguardian.api.API;
 
 /**
  * What every backend writes out once more, written once: a base class for lock authors, so that
@@ -97,6 +98,7 @@ import org.slf4j.LoggerFactory;
  *
  * @param <V> the version the next {@code update} compares against, as the store gives it
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class AbstractResourceLock<V> implements ResourceLock, AutoCloseable {
 
   /**

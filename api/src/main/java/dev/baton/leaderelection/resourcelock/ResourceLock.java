@@ -100,6 +100,7 @@ public interface ResourceLock {
    *
    * @return the timeout, or empty (the default) when calls cannot hang or the lock cannot tell
    */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
   default Optional<Duration> clientTimeout() {
     return Optional.empty();
   }
