@@ -487,17 +487,22 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       List<Object> results = race(racers(name), lock -> {
         long won = 0;
         Random jitter = new Random(lock.identity().hashCode());
-        for (int i = 0; i < attemptsEach; i++) {
-          awaitOthers(eachAttempt);
-          LeaderElectionRecord current = lock.get().record();
-          LockSupport.parkNanos(jitter.nextInt(500_000));
-          try {
-            // Non-atomic read-modify-write: only compare-and-set keeps it exact.
-            lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
-            won++;
-          } catch (UpdateConflictException lost) {
-            // Someone else's write came first; this increment never happened.
+        try {
+          for (int i = 0; i < attemptsEach; i++) {
+            awaitOthers(eachAttempt);
+            LeaderElectionRecord current = lock.get().record();
+            LockSupport.parkNanos(jitter.nextInt(500_000));
+            try {
+              // Non-atomic read-modify-write: only compare-and-set keeps it exact.
+              lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
+              won++;
+            } catch (UpdateConflictException lost) {
+              // Someone else's write came first; this increment never happened.
+            }
           }
+        } catch (LockException | RuntimeException e) {
+          eachAttempt.reset();   // the others stop at once instead of waiting for this racer
+          throw e;
         }
         return won;
       });
@@ -551,8 +556,13 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         futures.add(pool.submit(task));
       }
       List<Object> results = new ArrayList<>();
+      List<Throwable> broken = new ArrayList<>();
       for (Future<Object> f : futures) {
-        results.add(f.get(120, TimeUnit.SECONDS));
+        try {
+          results.add(f.get(120, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          broken.add(e.getCause());
+        }
       }
       for (Object r : results) {
         if (r instanceof LockException e && !(e instanceof UpdateConflictException)
@@ -560,6 +570,9 @@ public abstract class LockContractGroups extends LockConformanceSupport {
           fail("a racer failed with " + e.getClass().getSimpleName() + ", but a lost race must be reported as "
               + "UpdateConflictException (update) or RecordAlreadyExistsException (create): " + e, e);
         }
+      }
+      if (!broken.isEmpty()) {
+        fail("a racer failed: " + broken.get(0), broken.get(0));
       }
       return results;
     } finally {
