@@ -50,8 +50,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kit's groups about the lock alone: its record contract, concurrency, discovery and corrupt
- * records. Backends extend {@link ResourceLockConformanceKit}, which adds the elector groups.
+ * The kit's groups about the lock alone: its record contract, concurrency, discovery, corrupt
+ * records and a stalled store. Backends extend {@link ResourceLockConformanceKit}, which adds the
+ * elector groups. Each test that catches a mistake backend authors make says the mistake in its
+ * failure message (see the kit's README, "Mistakes the kit catches").
  */
 public abstract class LockContractGroups extends LockConformanceSupport {
 
