@@ -20,6 +20,10 @@ import org.apiguardian.api.API;
  * Electors for a backend's own failure tests: each reports to one {@link LeadershipHistory}, and
  * {@link #close()} stops them all and closes what the test registered, in reverse order.
  *
+ * <p>Each elector's lock calls are noted in a {@link LockCallLog}, whose report the waits here append
+ * to their failures. On real time the electors' lock calls run on a pool of their own, closed with
+ * the candidates, so calls that hung in an earlier test cannot starve these electors.
+ *
  * <pre>{@code
  * try (Candidates candidates = new Candidates(TimeDriver.realTime(), ElectorTimings.REAL_TIME)) {
  *   candidates.start("a", lockA);
@@ -33,8 +37,10 @@ import org.apiguardian.api.API;
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class Candidates implements AutoCloseable {
   private final TimeDriver time;
+  private final Optional<IsolatedLockCalls> lockCalls;
   private final ElectorTimings timings;
   private final LeadershipHistory history;
+  private final LockCallLog callLog;
   private final List<LeaderElector> electors = new ArrayList<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -43,14 +49,22 @@ public final class Candidates implements AutoCloseable {
    * @param timings their durations
    */
   public Candidates(TimeDriver time, ElectorTimings timings) {
-    this.time = time;
+    IsolatedLockCalls.Isolated isolated = IsolatedLockCalls.isolate(time);
+    this.time = isolated.time();
+    this.lockCalls = isolated.pool();
     this.timings = timings;
     this.history = new LeadershipHistory(time);
+    this.callLog = new LockCallLog(time);
   }
 
   /** Who led when. */
   public LeadershipHistory history() {
     return history;
+  }
+
+  /** What the electors' locks did. */
+  public LockCallLog callLog() {
+    return callLog;
   }
 
   /** The durations the electors use. */
@@ -79,7 +93,7 @@ public final class Candidates implements AutoCloseable {
    */
   public synchronized LeaderElector start(String identity, ResourceLock lock, Consumer<LeaderElectionConfig.Builder> tweak) {
     LeaderElectionConfig.Builder b = LeaderElectionConfig.builder()
-        .lock(lock).leaseDuration(timings.leaseDuration()).renewDeadline(timings.renewDeadline())
+        .lock(callLog.wrap(identity, lock)).leaseDuration(timings.leaseDuration()).renewDeadline(timings.renewDeadline())
         .retryPeriod(timings.retryPeriod()).runtime(time.runtime())
         .callbacks(new LeaderCallbacks() {
           @Override
@@ -120,7 +134,7 @@ public final class Candidates implements AutoCloseable {
   public String awaitLeader(Duration limit) {
     Optional<Duration> took = time.awaitUntil(() -> history.openTerms() == 1, limit);
     if (took.isEmpty()) {
-      fail("no leader within " + limit + ": " + history);
+      fail("no leader within " + limit + ": " + history + "\n" + callLog.report());
     }
     return history.currentLeader().orElseThrow();
   }
@@ -135,7 +149,7 @@ public final class Candidates implements AutoCloseable {
   public String awaitNewLeader(int terms, Duration limit) {
     Optional<Duration> took = time.awaitUntil(() -> history.termCount() > terms && history.openTerms() == 1, limit);
     if (took.isEmpty()) {
-      fail("no new leader within " + limit + ": " + history);
+      fail("no new leader within " + limit + ": " + history + "\n" + callLog.report());
     }
     return history.currentLeader().orElseThrow();
   }
@@ -149,7 +163,11 @@ public final class Candidates implements AutoCloseable {
     if (time.isVirtual()) {
       time.awaitUntil(all::isDone, Duration.ofMinutes(5));
     }
-    all.get(1, TimeUnit.MINUTES);
+    try {
+      all.get(1, TimeUnit.MINUTES);
+    } finally {
+      lockCalls.ifPresent(IsolatedLockCalls::close);
+    }
     Exception failure = null;
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

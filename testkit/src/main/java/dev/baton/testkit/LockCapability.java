@@ -25,5 +25,19 @@ public enum LockCapability {
    * {@link LockConformanceSupport#storedRawRecord} and the corrupt-record group applies. A Lease
    * stores structured fields instead and lacks it.
    */
-  RAW_RECORD
+  RAW_RECORD,
+  /**
+   * The backend can delete the record around every lock ({@link LockConformanceSupport#deleteRecord}),
+   * so the kit checks that an {@code update} after a delete is a conflict, never a re-create. Any
+   * store can offer it; it needs no raw bytes.
+   */
+  DELETE_RECORD,
+  /**
+   * The kit can stall the store ({@link LockConformanceSupport#newStoreStall()}): from a moment on,
+   * the calls of some locks get no answer at all, and the kit checks that each call still returns
+   * within the lock's client timeout. A store reached over TCP offers it through
+   * {@link StoreStall#throughProxy}, the kit's {@link dev.baton.testkit.fixture.TcpProxy} in front of
+   * its endpoint; a store inside the JVM with no endpoint (the in-memory lock, H2) lacks it.
+   */
+  STALL
 }

@@ -7,6 +7,7 @@ import dev.baton.leaderelection.LeaderContext;
 import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import java.time.Duration;
@@ -24,18 +25,30 @@ import org.apiguardian.api.API;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The hooks a backend implements and the helpers the kit's groups share. Backends extend
  * {@link ResourceLockConformanceKit}, not this class.
+ *
+ * <p>A failing test that ran electors reports what their locks did ({@link LockCallLog}). On real
+ * time, each test's lock calls run on a pool of their own, so calls that hung in an earlier test
+ * cannot starve its electors.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+@ExtendWith(LockCallReport.class)
 public abstract class LockConformanceSupport {
 
-  /** The time the current test runs on; created by {@link #newTimeDriver()} before each test. */
+  /**
+   * The time the current test runs on; created by {@link #newTimeDriver()} before each test (on real
+   * time, with a lock-call pool of the test's own).
+   */
   protected TimeDriver time;
 
   private final List<KitCandidate> candidates = new ArrayList<>();
+  private Optional<IsolatedLockCalls> lockCallPool = Optional.empty();
+  private LockCallLog callLog;
 
   // ---- hooks ------------------------------------------------------------------------------------
 
@@ -88,6 +101,45 @@ public abstract class LockConformanceSupport {
   }
 
   /**
+   * The raw bytes {@link ResourceLock#get()} returns for a record stored as {@code stored}: the stored
+   * bytes themselves, which is what the contract asks. Only a lock that reads several stores and joins
+   * their bytes overrides it (the MultiLock: {@code MultiLock.concatRawRecord(stored, stored)}, as
+   * {@link #plantRawRecord} stores the bytes in both).
+   *
+   * @param stored the bytes {@link #plantRawRecord} stored
+   * @return the bytes {@code get()} must return, exactly
+   */
+  protected byte[] observedRaw(byte[] stored) {
+    return stored.clone();
+  }
+
+  /**
+   * Deletes the record of {@code namespace/name}, bypassing every lock. Needed only with
+   * {@link LockCapability#DELETE_RECORD}; the default refuses.
+   *
+   * @param namespace the lock's namespace
+   * @param name the lock's name
+   * @throws Exception when the store refuses
+   */
+  protected void deleteRecord(String namespace, String name) throws Exception {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " declares no DELETE_RECORD capability, so it cannot delete records");
+  }
+
+  /**
+   * A new way to stall the store, for one test of the stalled-store group: usually
+   * {@code StoreStall.throughProxy(lockType(), serverAddress, via -> options reaching via)}. Needed
+   * only with {@link LockCapability#STALL}; the default refuses. The kit closes it after the test.
+   *
+   * @return the stall, letting calls through until {@link StoreStall#stall()}
+   * @throws Exception when it cannot be set up
+   */
+  protected StoreStall newStoreStall() throws Exception {
+    throw new UnsupportedOperationException(getClass().getName()
+        + " declares no STALL capability, so the kit cannot stall its store");
+  }
+
+  /**
    * What the backend offers beyond the basic contract; tests of capabilities it lacks are skipped
    * by assumption.
    *
@@ -130,6 +182,16 @@ public abstract class LockConformanceSupport {
   }
 
   /**
+   * A second namespace, where the kit checks that the same name is a record of its own. It must exist
+   * where the store requires namespaces to (a Kubernetes cluster).
+   *
+   * @return the namespace; {@code baton-kit-2} by default
+   */
+  protected String otherNamespace() {
+    return namespace() + "-2";
+  }
+
+  /**
    * The time the elector groups run on: real time by default (a real server), or
    * {@link TimeDriver#virtual} for a backend whose calls can run on a
    * {@link VirtualElectionRuntime}.
@@ -152,10 +214,13 @@ public abstract class LockConformanceSupport {
 
   // ---- lifecycle --------------------------------------------------------------------------------
 
-  /** Creates the test's time driver. */
+  /** Creates the test's time driver (with its own lock-call pool on real time) and its lock-call log. */
   @BeforeEach
   void createTimeDriver() {
-    time = newTimeDriver();
+    IsolatedLockCalls.Isolated isolated = IsolatedLockCalls.isolate(newTimeDriver());
+    time = isolated.time();
+    lockCallPool = isolated.pool();
+    callLog = new LockCallLog(time);
   }
 
   /** Stops every elector the test started, without releasing, so no lock call outlives the test. */
@@ -171,8 +236,18 @@ public abstract class LockConformanceSupport {
     if (time.isVirtual()) {
       time.awaitUntil(all::isDone, Duration.ofMinutes(5));
     }
-    all.get(time.isVirtual() ? 1 : 60, TimeUnit.SECONDS);
-    candidates.clear();
+    try {
+      all.get(time.isVirtual() ? 1 : 60, TimeUnit.SECONDS);
+    } finally {
+      candidates.clear();
+      lockCallPool.ifPresent(IsolatedLockCalls::close);
+      lockCallPool = Optional.empty();
+    }
+  }
+
+  /** What the current test's candidates' locks did, or an empty string when it started none. */
+  String lockCallReport() {
+    return callLog == null ? "" : callLog.report();
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
@@ -190,11 +265,58 @@ public abstract class LockConformanceSupport {
 
   /** A lock on {@code name} in the kit's namespace, failing the test when the backend cannot make one. */
   protected ResourceLock lock(String name, String identity) {
+    return lockIn(namespace(), name, identity);
+  }
+
+  /** A lock on {@code namespace/name}, failing the test when the backend cannot make one. */
+  protected ResourceLock lockIn(String namespace, String name, String identity) {
     try {
-      return newLock(namespace(), name, identity);
+      return newLock(namespace, name, identity);
     } catch (Exception e) {
-      return fail("the backend could not make a lock for " + namespace() + "/" + name + ": " + e, e);
+      return fail("the backend could not make a lock for " + namespace + "/" + name + ": " + e, e);
     }
+  }
+
+  /**
+   * Runs {@code call} and returns the {@code expected} exception it threw; fails, naming
+   * {@code mistake} and the exception type expected, when it returned normally or threw another.
+   *
+   * @param expected the exception type the contract asks for
+   * @param call the lock call
+   * @param mistake what it means when the call does not throw {@code expected}
+   * @param <T> the exception type
+   * @return the exception thrown
+   */
+  protected static <T extends Throwable> T expectThrows(Class<T> expected, Executable call, String mistake) {
+    try {
+      call.execute();
+    } catch (Throwable t) {
+      if (expected.isInstance(t)) {
+        return expected.cast(t);
+      }
+      return fail(mistake + ": expected " + expected.getSimpleName() + ", but the call threw " + t, t);
+    }
+    return fail(mistake + ": expected " + expected.getSimpleName() + ", but the call returned normally");
+  }
+
+  /**
+   * Runs a call that must fail and returns how: it must throw a {@link LockException} or an
+   * {@link IllegalStateException} (update without a version); fails naming {@code mistake} when it
+   * returned normally.
+   *
+   * @param call the lock call
+   * @param mistake what it means when the call succeeds
+   * @return the exception thrown
+   */
+  protected static Throwable expectRefused(Executable call, String mistake) {
+    try {
+      call.execute();
+    } catch (LockException | IllegalStateException e) {
+      return e;
+    } catch (Throwable t) {
+      return fail(mistake + ": expected a LockException or an IllegalStateException, but the call threw " + t, t);
+    }
+    return fail(mistake + ": the call succeeded");
   }
 
   /** Now on the test's wall clock, at second precision. */
@@ -210,7 +332,8 @@ public abstract class LockConformanceSupport {
 
   /**
    * Builds an elector for {@code identity} on the test's time and timings, wrapping its lock in a
-   * {@link FaultInjectingResourceLock}, and stops it after the test.
+   * {@link FaultInjectingResourceLock} (and, around that, the test's {@link LockCallLog}), and stops
+   * it after the test.
    *
    * @param name the lock's name
    * @param identity the candidate's identity
@@ -223,7 +346,7 @@ public abstract class LockConformanceSupport {
     FaultInjectingResourceLock lock = FaultInjectingResourceLock.wrap(lock(name, identity));
     ElectorTimings t = electorTimings();
     LeaderElectionConfig.Builder b = LeaderElectionConfig.builder()
-        .lock(lock)
+        .lock(callLog.wrap(logLabel(identity), lock))
         .leaseDuration(t.leaseDuration())
         .renewDeadline(t.renewDeadline())
         .retryPeriod(t.retryPeriod())
@@ -234,6 +357,12 @@ public abstract class LockConformanceSupport {
     KitCandidate candidate = new KitCandidate(identity, lock, new LeaderElector(b.build()));
     candidates.add(candidate);
     return candidate;
+  }
+
+  /** The candidate's name in the call log: its identity, numbered when another candidate has it too. */
+  private String logLabel(String identity) {
+    long same = candidates.stream().filter(c -> c.identity().equals(identity)).count();
+    return same == 0 ? identity : identity + " #" + (same + 1);
   }
 
   /**

@@ -12,18 +12,22 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.baton.leaderelection.resourcelock.CompositeLockType;
 import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -41,18 +45,23 @@ import org.apiguardian.api.API;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The kit's groups about the lock alone: its record contract, concurrency, discovery and corrupt
- * records. Backends extend {@link ResourceLockConformanceKit}, which adds the elector groups.
+ * The kit's groups about the lock alone: its record contract, concurrency, discovery, corrupt
+ * records and a stalled store. Backends extend {@link ResourceLockConformanceKit}, which adds the
+ * elector groups. Each test that catches a mistake backend authors make says the mistake in its
+ * failure message (see the kit's README, "Mistakes the kit catches").
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public abstract class LockContractGroups extends LockConformanceSupport {
 
   private static final int RACERS = 5;
+  /** How much longer than its client timeout a call to a stalled store may take to return. */
+  private static final Duration STALL_MARGIN = Duration.ofSeconds(1);
   /** Rounds of {@code watchOpenedJustBeforeWrite}: each opens a watch and writes at once. */
   private static final int WATCH_RACE_ROUNDS = 25;
 
@@ -102,7 +111,9 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       LeaderElectionRecord first = heldBy("a", 0);
       lock(name, "a").create(first);
       ResourceLock b = lock(name, "b");
-      RecordAlreadyExistsException e = assertThrows(RecordAlreadyExistsException.class, () -> b.create(heldBy("b", 0)));
+      RecordAlreadyExistsException e = expectThrows(RecordAlreadyExistsException.class, () -> b.create(heldBy("b", 0)),
+          "a create that finds a record must report already-exists (the elector then reads and competes), "
+              + "not overwrite it nor report a store failure");
       assertEquals(b.describe(), e.lockDescription());
       assertEquals(first, lock(name, "c").get().record());
     }
@@ -141,7 +152,9 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       b.get();
       LeaderElectionRecord bWins = heldBy("b", 1);
       b.update(bWins);
-      UpdateConflictException e = assertThrows(UpdateConflictException.class, () -> a.update(heldBy("a", 5)));
+      UpdateConflictException e = expectThrows(UpdateConflictException.class, () -> a.update(heldBy("a", 5)),
+          "an update that lost compare-and-set (another instance wrote since) must report a conflict: a "
+              + "TransientLockException says the store failed, and success means the other write was overwritten");
       assertEquals(a.describe(), e.lockDescription());
       assertEquals(bWins, lock(name, "c").get().record(), "a lost compare-and-set must not write");
       a.get();
@@ -182,6 +195,125 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       assertEquals("candidate-7", lock.identity());
       assertTrue(lock.describe().contains(namespace() + "/" + name),
           "describe() '" + lock.describe() + "' must contain '" + namespace() + "/" + name + "'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.baton.testkit.LockContractGroups#nonCanonicalRecords")
+    @DisplayName("get returns the stored bytes exactly, not a re-encoding: a valid record stored in another spelling reads back byte for byte")
+    void rawIsTheStoredBytes(String label, byte[] stored) throws Exception {
+      assumeCapability(LockCapability.RAW_RECORD);
+      String name = uniqueName();
+      plantRawRecord(namespace(), name, stored);
+      ObservedRecord observed = lock(name, "a").get();
+      assertEquals("a", observed.record().holderIdentity(), label + ": the record was misread: " + observed.record());
+      assertEquals(3, observed.record().leaderTransitions(), label + ": the record was misread: " + observed.record());
+      byte[] expected = observedRaw(stored);
+      assertArrayEquals(expected, observed.raw(), () -> label + ": get().raw() is not the bytes the store holds: "
+          + "the lock re-encoded the record it decoded instead of returning what it read. The elector compares raw "
+          + "bytes to see whether the record changed, and client-go's candidates compare the stored ones. Stored "
+          + text(expected) + ", get().raw() gave " + text(observed.raw()));
+    }
+
+    @Test
+    @DisplayName("Fractional times round-trip exact or truncated (to µs, ms or s), never rounded up")
+    void fractionalTimes() throws Exception {
+      String name = uniqueName();
+      Instant second = now();
+      ResourceLock a = lock(name, "a");
+      LeaderElectionRecord created = LeaderElectionRecord.of("a", 15, second.minusSeconds(30).plusNanos(999_999_999L),
+          second.plusNanos(500_000_000L), 0);
+      a.create(created);
+      assertTimesKept(created, lock(name, "b").get().record(), "create");
+      LeaderElectionRecord updated = LeaderElectionRecord.of("a", 15, created.acquireTime(),
+          second.plusSeconds(1).plusNanos(123_456_789L), 1);
+      a.update(updated);
+      assertTimesKept(updated, lock(name, "b").get().record(), "update");
+    }
+
+    @Test
+    @DisplayName("The same name in two namespaces is two independent records: the namespace is part of the record's key")
+    void namespacesAreIndependent() throws Exception {
+      String name = uniqueName();
+      String other = otherNamespace();
+      assertNotEquals(namespace(), other, "otherNamespace() must differ from namespace()");
+      ResourceLock here = lock(name, "a");
+      ResourceLock there = lockIn(other, name, "b");
+      assertTrue(there.describe().contains(other + "/" + name),
+          "describe() '" + there.describe() + "' must contain '" + other + "/" + name + "'");
+      LeaderElectionRecord mine = heldBy("a", 0);
+      here.create(mine);
+      String ignored = "the namespace is ignored: " + other + "/" + name + " and " + namespace() + "/" + name
+          + " share one record, so 'my-app' in staging and in production would be one election";
+      expectThrows(RecordNotFoundException.class, there::get, ignored + " (get in " + other + " found the record "
+          + "created in " + namespace() + ")");
+      LeaderElectionRecord theirs = heldBy("b", 5);
+      try {
+        there.create(theirs);
+      } catch (RecordAlreadyExistsException e) {
+        fail(ignored + " (create in " + other + " found the record created in " + namespace() + ")", e);
+      }
+      assertEquals(mine, lock(name, "c").get().record(), ignored + " (the create in " + other + " replaced it)");
+      assertEquals(theirs, lockIn(other, name, "c").get().record(), ignored);
+      there.update(heldBy("b", 6));
+      assertEquals(mine, lock(name, "c").get().record(), ignored + " (the update in " + other + " replaced it)");
+      here.update(heldBy("a", 1));
+      assertEquals(6, lockIn(other, name, "c").get().record().leaderTransitions(),
+          ignored + " (the update in " + namespace() + " replaced the record in " + other + ")");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.baton.testkit.LockContractGroups#nonAsciiHolders")
+    @DisplayName("Holders with non-ASCII text round-trip unchanged (UTF-8 throughout), and with RAW_RECORD the stored bytes are the codec's encoding")
+    void nonAsciiHolders(String label, String holder) throws Exception {
+      String name = uniqueName();
+      ResourceLock a = lock(name, holder);
+      LeaderElectionRecord created = heldBy(holder, 0);
+      a.create(created);
+      assertHolderKept(label, created, name, "create");
+      LeaderElectionRecord updated = heldBy(holder, 1);
+      a.update(updated);
+      assertHolderKept(label, updated, name, "update");
+    }
+
+    private void assertHolderKept(String label, LeaderElectionRecord written, String name, String how) throws Exception {
+      String garbled = label + " holder '" + written.holderIdentity() + "' did not survive the " + how
+          + ": the lock stores or reads text in another charset than UTF-8 (Latin-1, the platform default, a "
+          + "database column's charset)";
+      ObservedRecord read;
+      try {
+        read = lock(name, "reader").get();
+      } catch (CorruptRecordException e) {
+        fail(garbled + "; reading it back failed: " + e.getMessage(), e);
+        return;
+      }
+      assertEquals(written.holderIdentity(), read.record().holderIdentity(), garbled);
+      assertEquals(written, read.record(), garbled);
+      if (capabilities().contains(LockCapability.RAW_RECORD)) {
+        byte[] encoded = LeaderElectionRecordCodec.encode(written);
+        byte[] stored = storedRawRecord(namespace(), name).orElseThrow(() -> new AssertionError("no record stored"));
+        assertArrayEquals(encoded, stored, () -> garbled + ": the stored bytes are not the codec's UTF-8 encoding; "
+            + "expected " + text(encoded) + ", stored " + text(stored));
+      }
+    }
+
+    @Test
+    @DisplayName("An update after the record was deleted is a conflict, never a re-create")
+    void updateAfterDelete() throws Exception {
+      assumeCapability(LockCapability.DELETE_RECORD);
+      String name = uniqueName();
+      ResourceLock a = lock(name, "a");
+      a.create(heldBy("a", 0));
+      deleteRecord(namespace(), name);
+      expectThrows(RecordNotFoundException.class, lock(name, "b")::get,
+          "deleteRecord(namespace, name) did not delete the record");
+      expectThrows(UpdateConflictException.class, () -> a.update(heldBy("a", 1)),
+          "an update after the record was deleted must be a conflict (the version it compares against is gone), "
+              + "never a re-create: a re-created record would hand the lock to a holder that lost it");
+      expectThrows(RecordNotFoundException.class, lock(name, "b")::get,
+          "the update after the delete re-created the record; it must be a conflict and write nothing");
+      a.create(heldBy("a", 2));
+      a.update(heldBy("a", 3));
+      assertEquals(3, lock(name, "b").get().record().leaderTransitions(), "after a new create the update must work");
     }
 
     @Test
@@ -315,7 +447,8 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         List<Object> winners = results.stream().filter(String.class::isInstance).toList();
         assertEquals(1, winners.size(), "round " + round + ": " + results);
         assertTrue(results.stream().filter(r -> !(r instanceof String))
-            .allMatch(RecordAlreadyExistsException.class::isInstance), "losers must see already-exists: " + results);
+            .allMatch(RecordAlreadyExistsException.class::isInstance),
+            "losers must see RecordAlreadyExistsException: " + results);
         if (writesAreAtomic()) {
           assertEquals(winners.get(0), lock(name, "reader").get().record().holderIdentity(),
               "the stored record must be the winner's");
@@ -341,7 +474,7 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         List<Object> winners = results.stream().filter(String.class::isInstance).toList();
         assertEquals(1, winners.size(), "round " + round + ": " + results);
         assertTrue(results.stream().filter(r -> !(r instanceof String))
-            .allMatch(UpdateConflictException.class::isInstance), "losers must see a conflict: " + results);
+            .allMatch(UpdateConflictException.class::isInstance), "losers must see UpdateConflictException: " + results);
         LeaderElectionRecord stored = lock(name, "reader").get().record();
         assertEquals(winners.get(0), stored.holderIdentity(), "the stored record must be the winner's, whole");
         assertEquals(transitions, stored.leaderTransitions());
@@ -358,17 +491,22 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       List<Object> results = race(racers(name), lock -> {
         long won = 0;
         Random jitter = new Random(lock.identity().hashCode());
-        for (int i = 0; i < attemptsEach; i++) {
-          awaitOthers(eachAttempt);
-          LeaderElectionRecord current = lock.get().record();
-          LockSupport.parkNanos(jitter.nextInt(500_000));
-          try {
-            // Non-atomic read-modify-write: only compare-and-set keeps it exact.
-            lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
-            won++;
-          } catch (UpdateConflictException lost) {
-            // Someone else's write came first; this increment never happened.
+        try {
+          for (int i = 0; i < attemptsEach; i++) {
+            awaitOthers(eachAttempt);
+            LeaderElectionRecord current = lock.get().record();
+            LockSupport.parkNanos(jitter.nextInt(500_000));
+            try {
+              // Non-atomic read-modify-write: only compare-and-set keeps it exact.
+              lock.update(current.withHolderIdentity(lock.identity()).withLeaderTransitions(current.leaderTransitions() + 1));
+              won++;
+            } catch (UpdateConflictException lost) {
+              // Someone else's write came first; this increment never happened.
+            }
           }
+        } catch (LockException | RuntimeException e) {
+          eachAttempt.reset();   // the others stop at once instead of waiting for this racer
+          throw e;
         }
         return won;
       });
@@ -422,14 +560,23 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         futures.add(pool.submit(task));
       }
       List<Object> results = new ArrayList<>();
+      List<Throwable> broken = new ArrayList<>();
       for (Future<Object> f : futures) {
-        results.add(f.get(120, TimeUnit.SECONDS));
+        try {
+          results.add(f.get(120, TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException e) {
+          broken.add(e.getCause());
+        }
       }
       for (Object r : results) {
         if (r instanceof LockException e && !(e instanceof UpdateConflictException)
             && !(e instanceof RecordAlreadyExistsException)) {
-          fail("a racer failed with something other than a lost race: " + e, e);
+          fail("a racer failed with " + e.getClass().getSimpleName() + ", but a lost race must be reported as "
+              + "UpdateConflictException (update) or RecordAlreadyExistsException (create): " + e, e);
         }
+      }
+      if (!broken.isEmpty()) {
+        fail("a racer failed: " + broken.get(0), broken.get(0));
       }
       return results;
     } finally {
@@ -457,7 +604,10 @@ public abstract class LockContractGroups extends LockConformanceSupport {
           .orElse(List.of(lockType()));
       for (String type : needed) {
         assertTrue(available.contains(type), "lock type '" + type + "' is not registered; found " + available
-            + ". Register the provider with @AutoService(ResourceLockProvider.class)");
+            + ". Register the provider with @AutoService(ResourceLockProvider.class) on the provider class, or list "
+            + "the provider's class name in a file META-INF/services/" + ResourceLockProvider.class.getName()
+            + " (and, on the module path, declare 'provides " + ResourceLockProvider.class.getName()
+            + " with ...' in module-info)");
       }
     }
 
@@ -511,6 +661,95 @@ public abstract class LockContractGroups extends LockConformanceSupport {
       plantRawRecord(namespace(), name, dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec.encode(valid));
       assertEquals(valid, lock.get().record());
     }
+
+    @Test
+    @DisplayName("An update after a get of a corrupt record fails and leaves the corrupt bytes: get does not take the version of a record it could not parse")
+    void updateAfterCorruptGet() throws Exception {
+      assumeCapability(LockCapability.RAW_RECORD);
+      String name = uniqueName();
+      lock(name, "setup").create(heldBy("setup", 0));
+      ResourceLock reader = lock(name, "a");
+      reader.get();
+      byte[] corrupt = "leader=a".getBytes(StandardCharsets.UTF_8);
+      plantRawRecord(namespace(), name, corrupt);
+      String overwritten = "the update overwrote the corrupt record: get() must not remember the version of a record "
+          + "it could not parse, so the next update has nothing newer to compare against and the corrupt bytes stay "
+          + "for an operator to see";
+      for (ResourceLock lock : List.of(reader, lock(name, "b"))) {
+        expectThrows(CorruptRecordException.class, lock::get, "get of a corrupt record");
+        expectRefused(() -> lock.update(heldBy(lock.identity(), 1)),
+            overwritten + " (instance " + lock.identity() + (lock == reader ? ", which read a valid record before)" : ", fresh)"));
+        assertArrayEquals(corrupt, storedRawRecord(namespace(), name)
+            .orElseThrow(() -> new AssertionError("the corrupt record disappeared")), overwritten);
+      }
+    }
+  }
+
+  /** A store that stops answering: every call still ends within the lock's client timeout. */
+  @Nested
+  @DisplayName("Stalled store")
+  public class StalledStore {
+
+    @Test
+    @DisplayName("Against a store that stops answering, get, create and update each end within the lock's client timeout with a TransientLockException")
+    void callsEndWithinClientTimeout() throws Exception {
+      assumeCapability(LockCapability.STALL);
+      ExecutorService callers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "baton-kit-stalled-call");
+        t.setDaemon(true);
+        return t;
+      });
+      try (StoreStall stall = newStoreStall()) {
+        String name = uniqueName();
+        ResourceLock reader = stall.newLock(namespace(), name, "a");
+        ResourceLock writer = stall.newLock(namespace(), name, "b");
+        lock(name, "setup").create(heldBy("setup", 0));
+        reader.get();
+        writer.get();
+        String other = uniqueName();
+        ResourceLock creator = stall.newLock(namespace(), other, "c");
+        expectThrows(RecordNotFoundException.class, creator::get, "the record of " + other + " exists");
+        stall.stall();
+        Duration limit = stall.clientTimeout().plus(STALL_MARGIN);
+        assertBounded(callers, "get()", reader::get, stall.clientTimeout(), limit);
+        assertBounded(callers, "create()", () -> creator.create(heldBy("c", 0)), stall.clientTimeout(), limit);
+        assertBounded(callers, "update()", () -> writer.update(heldBy("b", 1)), stall.clientTimeout(), limit);
+      } finally {
+        callers.shutdownNow();
+      }
+    }
+
+    private void assertBounded(ExecutorService callers, String call, Executable body, Duration timeout, Duration limit)
+        throws Exception {
+      long start = System.nanoTime();
+      Future<Throwable> outcome = callers.submit(() -> {
+        try {
+          body.execute();
+          return null;
+        } catch (Throwable t) {
+          return t;
+        }
+      });
+      Throwable thrown;
+      try {
+        thrown = outcome.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        outcome.cancel(true);
+        fail(call + " against a stalled store did not return within the lock's client timeout " + timeout + " (+"
+            + STALL_MARGIN.toMillis() + " ms): the call ignores its timeout. The elector gives up on it at its own "
+            + "deadline, but the call keeps a lock-call thread until the store answers, and enough of them starve "
+            + "every elector of the JVM");
+        return;
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (thrown == null) {
+        fail(call + " against a stalled store returned normally after " + took + "; it cannot have reached the store");
+      }
+      if (!(thrown instanceof TransientLockException)) {
+        fail(call + " against a stalled store threw " + thrown + " after " + took + ", but a call that cannot reach "
+            + "the store in time must end in a TransientLockException (the elector retries those)", thrown);
+      }
+    }
   }
 
   /** The corrupt payloads of {@link CorruptRecords}: label and bytes. */
@@ -533,6 +772,62 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         payload("JSON array", "[\"a\",15]"),
         payload("JSON of another shape", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"x\"}}"),
         payload("JSON null", "null"));
+  }
+
+  /**
+   * Valid records in spellings other than the codec's ({@link RecordContract#rawIsTheStoredBytes}):
+   * holder {@code a}, 3 transitions.
+   */
+  static Stream<Arguments> nonCanonicalRecords() {
+    return Stream.of(
+        payload("extra spaces and newlines", "{ \"holderIdentity\" : \"a\",\n  \"leaseDurationSeconds\" : 15,\n"
+            + "  \"acquireTime\" : \"2030-01-01T00:00:00Z\", \"renewTime\" : \"2030-01-01T00:00:00Z\",\n"
+            + "  \"leaderTransitions\" : 3 }\n"),
+        payload("times with an offset and a fraction", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15,"
+            + "\"acquireTime\":\"2030-01-01T02:00:00.5+02:00\",\"renewTime\":\"2030-01-01T00:00:01.123456789Z\","
+            + "\"leaderTransitions\":3,\"strategy\":\"\",\"preferredHolder\":\"\"}"),
+        payload("an unknown key", "{\"holderIdentity\":\"a\",\"leaseDurationSeconds\":15,"
+            + "\"acquireTime\":\"2030-01-01T00:00:00Z\",\"renewTime\":\"2030-01-01T00:00:00Z\",\"leaderTransitions\":3,"
+            + "\"strategy\":\"\",\"preferredHolder\":\"\",\"addedInAFutureVersion\":{\"x\":[1,2]}}"));
+  }
+
+  /** Holders beyond ASCII ({@link RecordContract#nonAsciiHolders}): label and holder. */
+  static Stream<Arguments> nonAsciiHolders() {
+    return Stream.of(
+        Arguments.of("accented letters", "José Müller-Ærøskøbing"),
+        Arguments.of("CJK", "选举-東京-리더"),
+        Arguments.of("HTML characters", "<a&b> \"quoted\""),
+        Arguments.of("line and paragraph separators", "line\u2028separator\u2029end"),
+        Arguments.of("outside the BMP", "rocket-\uD83D\uDE80"));
+  }
+
+  /**
+   * Fails unless each time of {@code read} is the one of {@code written}, exact or truncated to
+   * micro-, milli- or whole seconds; a time later than the one written was rounded up.
+   */
+  private static void assertTimesKept(LeaderElectionRecord written, LeaderElectionRecord read, String how) {
+    assertTimeKept("acquireTime", written.acquireTime(), read.acquireTime(), how);
+    assertTimeKept("renewTime", written.renewTime(), read.renewTime(), how);
+  }
+
+  private static void assertTimeKept(String field, Instant written, Instant read, String how) {
+    if (read == null) {
+      fail(field + " " + written + " written by " + how + " read back as no time");
+    }
+    if (read.isAfter(written)) {
+      fail(field + " " + written + " written by " + how + " read back as " + read + ": rounded up. Times must "
+          + "round-trip exact or truncated, never rounded up: a renewTime in the future makes a lease look "
+          + "younger than it is");
+    }
+    boolean kept = Stream.of(ChronoUnit.NANOS, ChronoUnit.MICROS, ChronoUnit.MILLIS, ChronoUnit.SECONDS)
+        .anyMatch(unit -> written.truncatedTo(unit).equals(read));
+    assertTrue(kept, () -> field + " " + written + " written by " + how + " read back as " + read + ": neither exact "
+        + "nor truncated to micro-, milli- or whole seconds");
+  }
+
+  /** Bytes for a message: as UTF-8 text when they are, else their length. */
+  private static String text(byte[] bytes) {
+    return "'" + new String(bytes, StandardCharsets.UTF_8) + "' (" + bytes.length + " bytes)";
   }
 
   private static Arguments payload(String label, String text) {

@@ -30,8 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * group. A group added here runs for every backend.
  *
  * <p>Hooks: {@link #lockType()}, {@link #newLock}, and for stores that keep raw bytes
- * {@link #plantRawRecord} and {@link #storedRawRecord}; optionally {@link #capabilities()},
- * {@link #lockOptions()}, {@link #namespace()}, {@link #newTimeDriver()} and
+ * {@link #plantRawRecord} and {@link #storedRawRecord}; with the capabilities that need them
+ * {@link #deleteRecord} ({@link LockCapability#DELETE_RECORD}) and {@link #newStoreStall()}
+ * ({@link LockCapability#STALL}); optionally {@link #capabilities()}, {@link #lockOptions()},
+ * {@link #namespace()}, {@link #otherNamespace()}, {@link #observedRaw}, {@link #newTimeDriver()} and
  * {@link #electorTimings()}.
  *
  * <pre>{@code
@@ -44,9 +46,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * }
  * }</pre>
  *
- * <p>Groups: record contract, concurrency, discovery and corrupt records (from
+ * <p>Groups: record contract, concurrency, discovery, corrupt records and a stalled store (from
  * {@link LockContractGroups}); here the elector on the backend: one leader, failover, record
- * bookkeeping, faults, a fuzz test and the watch capability. Elector groups run on the time of
+ * bookkeeping, faults, pauses, identities, a fuzz test and the watch capability. A failing elector
+ * test reports what the candidates' locks did ({@link LockCallLog}). Elector groups run on the time of
  * {@link #newTimeDriver()}: real time with short durations for real servers, virtual time for
  * locks that can run on it (the in-memory lock).
  */

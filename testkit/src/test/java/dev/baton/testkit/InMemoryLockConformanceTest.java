@@ -34,8 +34,13 @@ class InMemoryLockConformanceTest extends ResourceLockConformanceKit {
   }
 
   @Override
+  protected void deleteRecord(String namespace, String name) {
+    store.delete(namespace, name);
+  }
+
+  @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD, LockCapability.DELETE_RECORD);
   }
 
   @Override

@@ -1,52 +1,128 @@
 package dev.baton.testkit;
 
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
+import dev.baton.leaderelection.resourcelock.ObservedRecord;
+import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
+import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.TransientLockException;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Broken variants of the in-memory lock that the kit must reject. Their kit classes are not named
- * like tests, so Surefire does not run them directly; {@link MutantLocksFailTheKitTest} runs them
- * and expects failures.
+ * Broken variants of the in-memory lock that the kit must reject, each with the mistake a backend
+ * author really makes (issue 19). Their kit classes are not named like tests, so Surefire does not
+ * run them directly; {@link MutantLocksFailTheKitTest} runs them and expects the failures.
  */
 final class MutantLocks {
   private MutantLocks() {
   }
 
-  /** A lock whose update ignores the version it last saw: last writer wins, no compare-and-set. */
-  static final class NoCompareAndSetLock extends InMemoryResourceLock {
-    private boolean seen;
+  // ---- the base: the in-memory lock's rules, with the steps a mutant changes open ----------------
 
+  /**
+   * The in-memory lock's rules written out on its store (what a backend author writes), with each
+   * step a mutant may get wrong open to override. Unchanged, it passes the kit
+   * ({@link MutantLocksFailTheKitTest#unbrokenBasePasses}).
+   */
+  static class StoreLock extends InMemoryResourceLock {
+    private long version = -1;
+
+    StoreLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    /** The namespace the record is kept under. */
+    String storedNamespace() {
+      return namespace();
+    }
+
+    /** The bytes stored for a record. */
+    byte[] toStore(LeaderElectionRecord record) {
+      return LeaderElectionRecordCodec.encode(record);
+    }
+
+    /** The bytes handed to the codec for stored bytes. */
+    byte[] fromStore(byte[] stored) {
+      return stored;
+    }
+
+    /** Called before every call to the store. */
+    void beforeCall(String call) throws LockException {
+    }
+
+    @Override
+    public synchronized ObservedRecord get() throws LockException {
+      beforeCall("get");
+      InMemoryLockStore.StoredRecord stored = store().read(storedNamespace(), name())
+          .orElseThrow(() -> new RecordNotFoundException(describe(), null));
+      ObservedRecord observed = decode(stored);
+      version = stored.revision();
+      return observed;
+    }
+
+    ObservedRecord decode(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
+      return LeaderElectionRecordCodec.decode(fromStore(stored.raw()), describe());
+    }
+
+    @Override
+    public synchronized void create(LeaderElectionRecord record) throws LockException {
+      beforeCall("create");
+      version = store().createIfAbsent(storedNamespace(), name(), toStore(record))
+          .orElseThrow(() -> new RecordAlreadyExistsException(describe(), null)).revision();
+    }
+
+    @Override
+    public synchronized void update(LeaderElectionRecord record) throws LockException {
+      beforeCall("update");
+      if (version < 0) {
+        throw new IllegalStateException("update() on " + describe() + " before get() or create()");
+      }
+      long expected = version;
+      version = store().compareAndSet(storedNamespace(), name(), expected, toStore(record))
+          .orElseThrow(() -> new UpdateConflictException(describe(), "no longer at revision " + expected, null))
+          .revision();
+    }
+
+    synchronized void rememberVersion(long v) {
+      version = v;
+    }
+
+    @Override
+    public synchronized OptionalLong revision() {
+      return version < 0 ? OptionalLong.empty() : OptionalLong.of(version);
+    }
+  }
+
+  // ---- the mistakes the kit caught before issue 19 ----------------------------------------------
+
+  /** A lock whose update ignores the version it last saw: last writer wins, no compare-and-set. */
+  static final class NoCompareAndSetLock extends StoreLock {
     NoCompareAndSetLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
       super(store, namespace, name, config);
     }
 
     @Override
-    public synchronized dev.baton.leaderelection.resourcelock.ObservedRecord get() throws LockException {
-      var r = super.get();
-      seen = true;
-      return r;
-    }
-
-    @Override
-    public synchronized void create(LeaderElectionRecord record) throws LockException {
-      super.create(record);
-      seen = true;
-    }
-
-    @Override
-    public synchronized void update(LeaderElectionRecord record) {
-      if (!seen) {
+    public synchronized void update(LeaderElectionRecord record) throws LockException {
+      if (revision().isEmpty()) {
         throw new IllegalStateException("update before get");
       }
-      store().plant(namespace(), name(), LeaderElectionRecordCodec.encode(record));
+      rememberVersion(store().plant(namespace(), name(), toStore(record)).revision());
     }
   }
 
   /** A lock whose create overwrites an existing record instead of failing. */
-  static final class OverwritingCreateLock extends InMemoryResourceLock {
+  static final class OverwritingCreateLock extends StoreLock {
     OverwritingCreateLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
       super(store, namespace, name, config);
     }
@@ -58,8 +134,236 @@ final class MutantLocks {
     }
   }
 
+  // ---- the mistakes of issue 19 -----------------------------------------------------------------
+
+  /** get() returns the record re-encoded, not the bytes the store holds. */
+  static final class ReEncodingLock extends StoreLock {
+    ReEncodingLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    public synchronized ObservedRecord get() throws LockException {
+      ObservedRecord read = super.get();
+      return new ObservedRecord(read.record(), LeaderElectionRecordCodec.encode(read.record()));
+    }
+  }
+
+  /** Times rounded to the nearest second before they are stored. */
+  static final class RoundingTimesLock extends StoreLock {
+    RoundingTimesLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    byte[] toStore(LeaderElectionRecord r) {
+      return super.toStore(new LeaderElectionRecord(r.holderIdentity(), r.leaseDurationSeconds(), round(r.acquireTime()),
+          round(r.renewTime()), r.leaderTransitions(), r.strategy(), r.preferredHolder()));
+    }
+
+    private static Instant round(Instant t) {
+      return t == null ? null : Instant.ofEpochSecond(t.getEpochSecond() + (t.getNano() >= 500_000_000 ? 1 : 0));
+    }
+  }
+
+  /** The namespace left out of the store's key (the kit's plant, read and delete hooks do the same). */
+  static final class NamespaceIgnoringLock extends StoreLock {
+    static final String SHARED = "shared";
+
+    NamespaceIgnoringLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    String storedNamespace() {
+      return SHARED;
+    }
+  }
+
+  /** Text stored as Latin-1 (a column with the wrong charset): what is not Latin-1 is lost, the rest stored as Latin-1. */
+  static final class Latin1Lock extends StoreLock {
+    Latin1Lock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    byte[] toStore(LeaderElectionRecord record) {
+      return new String(super.toStore(record), StandardCharsets.UTF_8).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    byte[] fromStore(byte[] stored) {
+      return new String(stored, StandardCharsets.ISO_8859_1).getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** An update that finds the record deleted creates it again instead of reporting a conflict. */
+  static final class RecreatingUpdateLock extends StoreLock {
+    RecreatingUpdateLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    public synchronized void update(LeaderElectionRecord record) throws LockException {
+      if (revision().isPresent() && store().peek(namespace(), name()).isEmpty()) {
+        create(record);
+        return;
+      }
+      super.update(record);
+    }
+  }
+
+  /** get() takes the version of what it read before decoding it, so a corrupt record's version is kept. */
+  static final class CorruptVersionLock extends StoreLock {
+    CorruptVersionLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    ObservedRecord decode(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
+      rememberVersion(stored.revision());
+      return super.decode(stored);
+    }
+  }
+
+  /** A lost compare-and-set reported as a store failure. */
+  static final class ConflictAsTransientLock extends StoreLock {
+    ConflictAsTransientLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    public synchronized void update(LeaderElectionRecord record) throws LockException {
+      try {
+        super.update(record);
+      } catch (UpdateConflictException e) {
+        throw new TransientLockException(describe(), "the update failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Writes always refused by the store: no candidate ever leads (for the report of an elector-group failure). */
+  static final class RefusingWritesLock extends StoreLock {
+    RefusingWritesLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+    }
+
+    @Override
+    public synchronized void create(LeaderElectionRecord record) throws LockException {
+      throw new TransientLockException(describe(), "the store refuses writes", null);
+    }
+  }
+
+  // ---- a store the kit can stall ----------------------------------------------------------------
+
+  /**
+   * An in-memory store the kit can stall ({@link LockCapability#STALL}): after {@link #stall()},
+   * every call of its locks waits for an answer that never comes. Its locks give up after
+   * {@link #clientTimeout()} with a {@link TransientLockException}, as a lock must; the
+   * locks of a {@link TimeoutIgnoringKit} wait until the stall is closed.
+   */
+  static final class SimulatedStall implements StoreStall {
+    private final InMemoryLockStore store;
+    private final boolean honoursTimeout;
+    private final Object gate = new Object();
+    private boolean stalled;
+
+    SimulatedStall(InMemoryLockStore store, boolean honoursTimeout) {
+      this.store = store;
+      this.honoursTimeout = honoursTimeout;
+    }
+
+    @Override
+    public ResourceLock newLock(String namespace, String name, String identity) {
+      return new StallableLock(this, store, namespace, name, ResourceLockConfig.of(identity));
+    }
+
+    @Override
+    public Duration clientTimeout() {
+      return Duration.ofSeconds(1);
+    }
+
+    @Override
+    public void stall() {
+      synchronized (gate) {
+        stalled = true;
+      }
+    }
+
+    @Override
+    public void close() {
+      synchronized (gate) {
+        stalled = false;
+        gate.notifyAll();
+      }
+    }
+
+    /** Waits while stalled: at most the client timeout when the lock honours it, else until closed. */
+    void await(String call, String lock) throws LockException {
+      long deadline = System.nanoTime() + clientTimeout().toNanos();
+      synchronized (gate) {
+        while (stalled) {
+          long left = honoursTimeout ? deadline - System.nanoTime() : Long.MAX_VALUE;
+          if (left <= 0) {
+            throw new TransientLockException(lock, "the store did not answer " + call + " within " + clientTimeout(), null);
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(gate, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientLockException(lock, "interrupted while waiting for the store", e);
+          }
+        }
+      }
+    }
+  }
+
+  /** A lock of a {@link SimulatedStall}: the base lock, each call passing the stall first. */
+  static final class StallableLock extends StoreLock {
+    private final SimulatedStall stall;
+
+    StallableLock(SimulatedStall stall, InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+      this.stall = stall;
+    }
+
+    @Override
+    void beforeCall(String call) throws LockException {
+      stall.await(call, describe());
+    }
+  }
+
+  // ---- the kits ---------------------------------------------------------------------------------
+
+  /**
+   * The kit on {@link StoreLock}, on virtual time, with a store the kit can stall; subclasses put a
+   * mutant in its place.
+   */
+  static class BaseKit extends PollingInMemoryLockConformanceTest {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new StoreLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+
+    /** Whether the locks of the stall give up at their client timeout. */
+    boolean stalledLocksHonourTimeout() {
+      return true;
+    }
+
+    @Override
+    protected StoreStall newStoreStall() {
+      return new SimulatedStall(store, stalledLocksHonourTimeout());
+    }
+
+    @Override
+    protected Set<LockCapability> capabilities() {
+      return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD, LockCapability.DELETE_RECORD,
+          LockCapability.STALL);
+    }
+  }
+
   /** The kit on {@link NoCompareAndSetLock}. */
-  static class NoCompareAndSetKit extends PollingInMemoryLockConformanceTest {
+  static class NoCompareAndSetKit extends BaseKit {
     @Override
     protected ResourceLock newLock(String namespace, String name, String identity) {
       return new NoCompareAndSetLock(store, namespace, name, ResourceLockConfig.of(identity));
@@ -67,10 +371,97 @@ final class MutantLocks {
   }
 
   /** The kit on {@link OverwritingCreateLock}. */
-  static class OverwritingCreateKit extends PollingInMemoryLockConformanceTest {
+  static class OverwritingCreateKit extends BaseKit {
     @Override
     protected ResourceLock newLock(String namespace, String name, String identity) {
       return new OverwritingCreateLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link ReEncodingLock}. */
+  static class ReEncodingKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new ReEncodingLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link RoundingTimesLock}. */
+  static class RoundingTimesKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new RoundingTimesLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link NamespaceIgnoringLock}, whose hooks ignore the namespace as its lock does. */
+  static class NamespaceIgnoringKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new NamespaceIgnoringLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+
+    @Override
+    protected void plantRawRecord(String namespace, String name, byte[] raw) {
+      store.plant(NamespaceIgnoringLock.SHARED, name, raw);
+    }
+
+    @Override
+    protected Optional<byte[]> storedRawRecord(String namespace, String name) {
+      return store.peek(NamespaceIgnoringLock.SHARED, name).map(InMemoryLockStore.StoredRecord::raw);
+    }
+
+    @Override
+    protected void deleteRecord(String namespace, String name) {
+      store.delete(NamespaceIgnoringLock.SHARED, name);
+    }
+  }
+
+  /** The kit on {@link Latin1Lock}. */
+  static class Latin1Kit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new Latin1Lock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link RecreatingUpdateLock}. */
+  static class RecreatingUpdateKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new RecreatingUpdateLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link CorruptVersionLock}. */
+  static class CorruptVersionKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new CorruptVersionLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link ConflictAsTransientLock}. */
+  static class ConflictAsTransientKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new ConflictAsTransientLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on a store whose stalled calls wait until the stall ends: the calls ignore their timeout. */
+  static class TimeoutIgnoringKit extends BaseKit {
+    @Override
+    boolean stalledLocksHonourTimeout() {
+      return false;
+    }
+  }
+
+  /** The kit on {@link RefusingWritesLock}. */
+  static class RefusingWritesKit extends BaseKit {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new RefusingWritesLock(store, namespace, name, ResourceLockConfig.of(identity));
     }
   }
 }

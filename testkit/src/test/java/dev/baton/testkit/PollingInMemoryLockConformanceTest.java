@@ -17,7 +17,7 @@ class PollingInMemoryLockConformanceTest extends InMemoryLockConformanceTest {
 
   @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD, LockCapability.DELETE_RECORD);
   }
 
   @Override

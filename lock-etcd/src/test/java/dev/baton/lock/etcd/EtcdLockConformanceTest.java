@@ -8,10 +8,14 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.testkit.LockCapability;
 import dev.baton.testkit.ResourceLockConformanceKit;
+import dev.baton.testkit.StoreStall;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -70,8 +74,24 @@ class EtcdLockConformanceTest extends ResourceLockConformanceKit {
   }
 
   @Override
+  protected void deleteRecord(String namespace, String name) throws Exception {
+    etcd.client().getKVClient().delete(EtcdServer.bytes(EtcdLock.key(EtcdLockSettings.DEFAULT_PREFIX, namespace, name)))
+        .get(10, TimeUnit.SECONDS);
+  }
+
+  /** The provider's own client (timeout from the options) through a proxy in front of the first endpoint. */
+  @Override
+  protected StoreStall newStoreStall() {
+    URI first = URI.create(etcd.endpoints().split(",")[0].trim());
+    return StoreStall.throughProxy(lockType(), new InetSocketAddress(first.getHost(), first.getPort()),
+        via -> ResourceLockOptions.builder()
+            .setting(EtcdLockSettings.ENDPOINTS, first.getScheme() + "://127.0.0.1:" + via.getPort()).build());
+  }
+
+  @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD,
+        LockCapability.DELETE_RECORD, LockCapability.STALL);
   }
 
   @Override

@@ -169,6 +169,16 @@ final class JdbcDatabase implements AutoCloseable {
     }
   }
 
+  /** Deletes the row of {@code namespace/name}, around every lock. */
+  void delete(String table, String namespace, String name) throws SQLException {
+    try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement("DELETE FROM " + table
+        + " WHERE namespace = ? AND name = ?")) {
+      s.setString(1, namespace);
+      s.setString(2, name);
+      s.executeUpdate();
+    }
+  }
+
   Optional<byte[]> stored(String table, String namespace, String name) throws SQLException {
     try (Connection c = dataSource().getConnection(); PreparedStatement s = c.prepareStatement("SELECT record FROM " + table
         + " WHERE namespace = ? AND name = ?")) {

@@ -5,6 +5,8 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.testkit.LockCapability;
 import dev.baton.testkit.ResourceLockConformanceKit;
+import dev.baton.testkit.StoreStall;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -79,10 +81,30 @@ abstract class JdbcLockConformanceTest extends ResourceLockConformanceKit {
   }
 
   @Override
+  protected void deleteRecord(String namespace, String name) throws Exception {
+    database().delete(table(), namespace, name);
+  }
+
+  /** The provider's own pool (timeouts from the options) through a proxy in front of the server; not H2 (no endpoint). */
+  @Override
+  protected StoreStall newStoreStall() {
+    JdbcDatabase db = database();
+    String table = table();
+    return StoreStall.throughProxy(lockType(), new InetSocketAddress(db.address().getHost(), db.address().getPort()),
+        via -> db.settings(table).setting(JdbcLockSettings.URL, db.urlVia(via.getPort())).build());
+  }
+
+  @Override
   protected Set<LockCapability> capabilities() {
-    return database().dialect == JdbcDialect.POSTGRESQL
-        ? Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD)
-        : Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD);
+    Set<LockCapability> all = new java.util.HashSet<>(Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD,
+        LockCapability.DELETE_RECORD));
+    if (database().dialect == JdbcDialect.POSTGRESQL) {
+      all.add(LockCapability.WATCH);
+    }
+    if (database().dialect != JdbcDialect.H2) {
+      all.add(LockCapability.STALL);
+    }
+    return all;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.testkit.LockCapability;
 import dev.baton.testkit.ResourceLockConformanceKit;
+import dev.baton.testkit.StoreStall;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,7 @@ class ConfigMapLockConformanceTest extends ResourceLockConformanceKit {
   static void startApi() {
     KubernetesApi shared = KubernetesApi.start();
     shared.ensureNamespace("baton-kit");
+    shared.ensureNamespace("baton-kit-2");
     api = new KitApi(shared);
   }
 
@@ -59,8 +61,21 @@ class ConfigMapLockConformanceTest extends ResourceLockConformanceKit {
   }
 
   @Override
+  protected void deleteRecord(String namespace, String name) {
+    api.current().client().configMaps().inNamespace(namespace).withName(name).delete();
+  }
+
+  /** The provider's own client (timeouts from the options) through a proxy in front of the API server. */
+  @Override
+  protected StoreStall newStoreStall() {
+    KubernetesApi current = api.current();
+    return StoreStall.throughProxy(lockType(), current.address(), via -> ResourceLockOptions.builder()
+        .setting(KubernetesLockSettings.KUBECONFIG, current.kubeconfigVia(via).toString()).build());
+  }
+
+  @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD, LockCapability.DELETE_RECORD, LockCapability.STALL);
   }
 
   @Override

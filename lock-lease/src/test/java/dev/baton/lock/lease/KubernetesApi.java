@@ -29,6 +29,8 @@ final class KubernetesApi implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final AutoCloseable container;
+  /** What {@link #plantAnnotation} planted: the annotation's value and the bytes it stands for. */
+  private final Map<String, Map.Entry<String, byte[]>> plantedAnnotations = new java.util.concurrent.ConcurrentHashMap<>();
 
   private KubernetesApi(KubernetesMockServer server, KubernetesClient client) {
     this(server, client, null);
@@ -102,9 +104,13 @@ final class KubernetesApi implements AutoCloseable {
     }
   }
 
-  /** Sets the leader annotation of a ConfigMap to {@code raw} (as ISO-8859-1 characters, so any byte survives). */
+  /**
+   * Sets the leader annotation of a ConfigMap to {@code raw}: as text when it is UTF-8 (what the lock
+   * writes), else as ISO-8859-1 characters, so that any byte survives.
+   */
   void plantAnnotation(String namespace, String name, byte[] raw) {
-    String value = new String(raw, StandardCharsets.ISO_8859_1);
+    String value = utf8(raw).orElseGet(() -> new String(raw, StandardCharsets.ISO_8859_1));
+    plantedAnnotations.put(namespace + "/" + name, Map.entry(value, raw.clone()));
     ConfigMap existing = client.configMaps().inNamespace(namespace).withName(name).get();
     if (existing == null) {
       client.resource(new ConfigMapBuilder().withNewMetadata().withNamespace(namespace).withName(name)
@@ -118,13 +124,63 @@ final class KubernetesApi implements AutoCloseable {
     }
   }
 
-  /** The leader annotation's bytes as planted by {@link #plantAnnotation}. */
+  /**
+   * The leader annotation's bytes: the bytes {@link #plantAnnotation} planted while the annotation still
+   * holds them, else the annotation as UTF-8 (as the lock writes and reads it).
+   */
   Optional<byte[]> annotation(String namespace, String name) {
     ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
     if (cm == null || cm.getMetadata().getAnnotations() == null || !cm.getMetadata().getAnnotations().containsKey(ANNOTATION)) {
       return Optional.empty();
     }
-    return Optional.of(cm.getMetadata().getAnnotations().get(ANNOTATION).getBytes(StandardCharsets.ISO_8859_1));
+    String value = cm.getMetadata().getAnnotations().get(ANNOTATION);
+    Map.Entry<String, byte[]> planted = plantedAnnotations.get(namespace + "/" + name);
+    if (planted != null && planted.getKey().equals(value)) {
+      return Optional.of(planted.getValue().clone());
+    }
+    return Optional.of(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Optional<String> utf8(byte[] raw) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(raw)).toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The API server's host and port, for a proxy in front of it. */
+  java.net.InetSocketAddress address() {
+    java.net.URI u = java.net.URI.create(client.getConfiguration().getMasterUrl());
+    return new java.net.InetSocketAddress(u.getHost(), u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80);
+  }
+
+  /**
+   * A kubeconfig file for this API server reached at {@code via} (a proxy), with this client's
+   * credentials; TLS is not verified, as the proxy's address is not in the server's certificate.
+   */
+  java.nio.file.Path kubeconfigVia(java.net.InetSocketAddress via) {
+    Config c = client.getConfiguration();
+    String scheme = java.net.URI.create(c.getMasterUrl()).getScheme();
+    StringBuilder user = new StringBuilder();
+    if (c.getOauthToken() != null) {
+      user.append("    token: ").append(c.getOauthToken()).append('\n');
+    }
+    if (c.getClientCertData() != null && c.getClientKeyData() != null) {
+      user.append("    client-certificate-data: ").append(c.getClientCertData()).append('\n')
+          .append("    client-key-data: ").append(c.getClientKeyData()).append('\n');
+    }
+    String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: proxy\n  cluster:\n    server: " + scheme
+        + "://127.0.0.1:" + via.getPort() + "\n    insecure-skip-tls-verify: true\nusers:\n- name: user\n  user:"
+        + (user.length() == 0 ? " {}\n" : "\n" + user) + "contexts:\n- name: proxy\n  context:\n    cluster: proxy\n"
+        + "    user: user\ncurrent-context: proxy\n";
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("kubeconfig-via-proxy", ".yaml");
+      file.toFile().deleteOnExit();
+      return java.nio.file.Files.writeString(file, yaml);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write a kubeconfig: " + e, e);
+    }
   }
 
   @Override

@@ -46,9 +46,21 @@ class MultiLockConformanceTest extends ResourceLockConformanceKit {
     return primary.peek(namespace, name).map(InMemoryLockStore.StoredRecord::raw);
   }
 
+  /** get() joins the two stores' bytes, as client-go's ConcatRawRecord does; plantRawRecord stores the bytes in both. */
+  @Override
+  protected byte[] observedRaw(byte[] stored) {
+    return MultiLock.concatRawRecord(stored, stored);
+  }
+
+  @Override
+  protected void deleteRecord(String namespace, String name) {
+    primary.delete(namespace, name);
+    secondary.delete(namespace, name);
+  }
+
   @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.REVISION, LockCapability.RAW_RECORD, LockCapability.DELETE_RECORD);
   }
 
   @Override

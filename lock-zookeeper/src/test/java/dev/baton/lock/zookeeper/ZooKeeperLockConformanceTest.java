@@ -8,6 +8,8 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.testkit.LockCapability;
 import dev.baton.testkit.ResourceLockConformanceKit;
+import dev.baton.testkit.StoreStall;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -67,8 +69,21 @@ class ZooKeeperLockConformanceTest extends ResourceLockConformanceKit {
   }
 
   @Override
+  protected void deleteRecord(String namespace, String name) throws Exception {
+    zookeeper.client().delete().forPath(ZooKeeperLock.path(ZooKeeperLockSettings.DEFAULT_ROOT, namespace, name));
+  }
+
+  /** The provider's own client (timeout from the options) through a proxy in front of the first server. */
+  @Override
+  protected StoreStall newStoreStall() {
+    return StoreStall.throughProxy(lockType(), new InetSocketAddress(zookeeper.host(), zookeeper.port()),
+        via -> ResourceLockOptions.builder().setting(ZooKeeperLockSettings.CONNECT, "127.0.0.1:" + via.getPort()).build());
+  }
+
+  @Override
   protected Set<LockCapability> capabilities() {
-    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD);
+    return Set.of(LockCapability.WATCH, LockCapability.REVISION, LockCapability.RAW_RECORD,
+        LockCapability.DELETE_RECORD, LockCapability.STALL);
   }
 
   @Override
