@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * What the candidates' locks did: each candidate's recent calls (get, create, update) with what was
@@ -21,6 +22,7 @@ import java.util.TreeMap;
  * <p>Bounded: only the last {@value #CALLS_KEPT} calls of each candidate are kept in full; older ones
  * only count. Thread-safe.
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class LockCallLog {
 
   /** How many recent calls of each candidate are kept in full. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * A way to stall the store for the kit's stalled-store group ({@link LockCapability#STALL}): locks
@@ -28,6 +29,7 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
+@API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public interface StoreStall extends AutoCloseable {
 
   /** The renew deadline the locks of {@link #throughProxy} get, so that their client timeout is 1 s. */
