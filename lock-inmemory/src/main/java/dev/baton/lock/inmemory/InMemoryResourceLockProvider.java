@@ -1,4 +1,4 @@
-package dev.baton.testkit;
+package dev.baton.lock.inmemory;
 
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
