@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
-import dev.baton.testkit.InMemoryLockStore;
-import dev.baton.testkit.InMemoryResourceLock;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLock;
 import dev.baton.testkit.TimeDriver;
 import java.time.Duration;
 import java.util.ArrayList;

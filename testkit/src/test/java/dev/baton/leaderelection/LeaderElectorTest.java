@@ -462,7 +462,7 @@ class LeaderElectorTest {
         public void onStoppedLeading() {
         }
       };
-      var lock = new dev.baton.testkit.InMemoryResourceLock(world.store, ElectionScenario.NAMESPACE, ElectionScenario.NAME,
+      var lock = new dev.baton.lock.inmemory.InMemoryResourceLock(world.store, ElectionScenario.NAMESPACE, ElectionScenario.NAME,
           new dev.baton.leaderelection.resourcelock.ResourceLockConfig("e",
               (obj, type, reason, fmt, args) -> events.add(type + " " + reason + " " + String.format(fmt, args))));
       LeaderElector e = new LeaderElector(LeaderElectionConfig.builder().lock(lock).callbacks(quiet)

@@ -5,6 +5,8 @@ import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLock;
 
 /**
  * Broken variants of the in-memory lock that the kit must reject. Their kit classes are not named

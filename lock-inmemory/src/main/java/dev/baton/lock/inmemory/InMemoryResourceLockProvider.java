@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from the testkit.
+ * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from {@code baton-lock-inmemory}.
  *
  * <p>The store is, in this order: a ready-made {@link InMemoryLockStore} client in the options;
  * the store named by setting {@value #STORE_SETTING}; the store named {@value #DEFAULT_STORE}.
