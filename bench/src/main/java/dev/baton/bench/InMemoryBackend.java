@@ -2,11 +2,11 @@ package dev.baton.bench;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
-import dev.baton.testkit.InMemoryLockStore;
-import dev.baton.testkit.InMemoryResourceLock;
-import dev.baton.testkit.WatchableInMemoryResourceLock;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLock;
+import dev.baton.lock.inmemory.WatchableInMemoryResourceLock;
 
-/** The testkit's in-memory store: the elector's own overhead, without a network. */
+/** The in-memory store (baton-lock-inmemory): the elector's own overhead, without a network. */
 final class InMemoryBackend implements Backend {
   private final InMemoryLockStore store = new InMemoryLockStore();
   private final boolean watch;

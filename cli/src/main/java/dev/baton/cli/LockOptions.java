@@ -148,7 +148,10 @@ public class LockOptions {
     return kubernetes ? dev.baton.lock.lease.KubernetesLockProviders.defaultNamespace(options) : "default";
   }
 
-  /** Fails with a usage error when the lock type or name is missing. */
+  /**
+   * Fails with a usage error when the lock type or name is missing, or when the lock type is, or
+   * contains, the in-memory lock.
+   */
   void requireLock() {
     if (lockType == null || lockType.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--lock TYPE is required (or BATON_LOCK): leases, configmaps, etcd, "
@@ -156,6 +159,22 @@ public class LockOptions {
     }
     if (name == null || name.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--name NAME is required (or BATON_NAME): the name of the lock", null);
+    }
+    refuseInMemory(lockType);
+  }
+
+  /**
+   * The in-memory lock keeps its record inside one JVM: every baton process would elect itself in a
+   * store of its own, so two of them would both lead. Only {@code baton demo} uses it, in one process.
+   */
+  static void refuseInMemory(String lockType) {
+    String type = lockType.trim();
+    boolean whole = type.equals(ResourceLocks.INMEMORY);
+    if (whole || java.util.Arrays.stream(type.split("-to-")).map(String::trim).anyMatch(ResourceLocks.INMEMORY::equals)) {
+      throw new CliException(ExitCodes.USAGE, "lock type '" + type + "' " + (whole ? "is" : "contains")
+          + " the in-memory lock, whose record lives inside one process: every baton process would have its own "
+          + "store and lead alone. Use a store all candidates reach (leases, etcd, zookeeper, jdbc); "
+          + "'baton demo' shows the in-memory lock in one process", null);
     }
   }
 

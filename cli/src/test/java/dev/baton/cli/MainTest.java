@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLockProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -97,6 +99,33 @@ class MainTest {
     String[] r = run("status", "--lock", "etcd-to-nosuch", "--name", "x", "--etcd-endpoints", "http://127.0.0.1:1");
     assertEquals("1", r[0]);
     assertTrue(r[2].contains("the secondary lock type 'nosuch' of composite type 'etcd-to-nosuch'"), r[2]);
+  }
+
+  @Test
+  @DisplayName("run and status refuse the in-memory lock, alone or in a composite: one line saying why and what to use, exit 2")
+  void inMemoryRefused(@TempDir Path dir) throws Exception {
+    Path ran = dir.resolve("ran");
+    String why = "the in-memory lock, whose record lives inside one process: every baton process would have its own "
+        + "store and lead alone. Use a store all candidates reach (leases, etcd, zookeeper, jdbc); 'baton demo' shows "
+        + "the in-memory lock in one process";
+    String[] r = run("run", "--lock", "inmemory", "--name", "refused", "--", "touch", ran.toString());
+    assertEquals("2", r[0], r[2]);
+    assertEquals("baton: lock type 'inmemory' is " + why + System.lineSeparator(), r[2]);
+    assertFalse(Files.exists(ran), "the command must not run");
+    assertTrue(InMemoryLockStore.named(InMemoryResourceLockProvider.DEFAULT_STORE).peek("default", "refused").isEmpty(),
+        "no record may be written");
+    r = run("status", "--lock", "inmemory", "--name", "refused");
+    assertEquals("2", r[0], r[2]);
+    assertEquals("baton: lock type 'inmemory' is " + why + System.lineSeparator(), r[2]);
+    for (String composite : new String[] {"inmemory-to-leases", "etcd-to-inmemory"}) {
+      r = run("run", "--lock", composite, "--name", "refused", "--", "touch", ran.toString());
+      assertEquals("2", r[0], r[2]);
+      assertEquals("baton: lock type '" + composite + "' contains " + why + System.lineSeparator(), r[2]);
+      r = run("status", "--lock", composite, "--name", "refused");
+      assertEquals("2", r[0], r[2]);
+      assertEquals("baton: lock type '" + composite + "' contains " + why + System.lineSeparator(), r[2]);
+    }
+    assertFalse(Files.exists(ran), "the command must not run");
   }
 
   @Test

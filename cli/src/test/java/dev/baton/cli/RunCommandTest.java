@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
-import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
-import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.testkit.fixture.Await;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,19 +17,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** {@code baton run} in this JVM on the in-memory lock: how a run ends, and its exit status. */
+/**
+ * {@code baton run} in this JVM on the JDBC lock of the machine's PostgreSQL (a store other processes
+ * share, as {@code run} requires): how a run ends, and its exit status.
+ */
 class RunCommandTest {
-  /** {@code baton run} on the in-memory lock {@code cli/NAME} with short durations, running {@code command}. */
-  private static String[] args(String name, String... command) {
-    List<String> args = new ArrayList<>(List.of("run", "--lock", "inmemory", "--namespace", "cli", "--name", name,
-        "--identity", "runner", "--lease-duration", "2s", "--renew-deadline", "1s", "--retry-period", "200ms",
-        "--grace-period", "500ms", "--"));
+  /** {@code baton run} on the lock {@code cli/NAME} in {@code db} with short durations, running {@code command}. */
+  private static String[] args(PostgresTable db, String name, String... command) {
+    List<String> args = new ArrayList<>(List.of("run"));
+    args.addAll(db.flags(name));
+    args.addAll(List.of("--identity", "runner", "--lease-duration", "2s", "--renew-deadline", "1s", "--retry-period",
+        "200ms", "--grace-period", "500ms", "--"));
     args.addAll(List.of(command));
     return args.toArray(String[]::new);
-  }
-
-  private static ResourceLock observer(String name) throws Exception {
-    return ResourceLocks.newLock("inmemory", "cli", name, ResourceLockConfig.of("observer"), ResourceLockOptions.defaults());
   }
 
   @Test
@@ -48,34 +46,60 @@ class RunCommandTest {
   @Test
   @DisplayName("When the command exits on its own, run releases the lock and exits with the command's status")
   void commandExits() throws Exception {
-    String name = "exits-" + UUID.randomUUID();
-    int code = Main.run(args(name, "sh", "-c", "exit 7"));
-    assertEquals(7, code);
-    assertEquals("", observer(name).get().record().holderIdentity(), "the lock must be released");
+    try (PostgresTable db = PostgresTable.create()) {
+      String name = "exits-" + UUID.randomUUID();
+      int code = Main.run(args(db, name, "sh", "-c", "exit 7"));
+      assertEquals(7, code);
+      assertEquals("", db.lock(name, "observer").get().record().holderIdentity(), "the lock must be released");
+    }
   }
 
   @Test
   @DisplayName("When leadership is lost, run stops the command (KILL after the grace period if TERM is ignored) and exits 3")
   void leadershipLost() throws Exception {
-    String name = "lost-" + UUID.randomUUID();
-    CompletableFuture<Integer> run = CompletableFuture.supplyAsync(
-        () -> Main.run(args(name, "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done")));
-    ResourceLock thief = observer(name);
-    Await.until(() -> {
+    try (PostgresTable db = PostgresTable.create()) {
+      String name = "lost-" + UUID.randomUUID();
+      CompletableFuture<Integer> run = CompletableFuture.supplyAsync(
+          () -> Main.run(args(db, name, "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done")));
+      ResourceLock thief = db.lock(name, "thief");
+      Await.until(() -> {
+        try {
+          return thief.get().record().holderIdentity().equals("runner");
+        } catch (Exception e) {
+          return false;
+        }
+      }, Duration.ofSeconds(10), "runner never led");
+      long stolenAt = steal(thief);
+      int code = run.get(20, TimeUnit.SECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - stolenAt);
+      assertEquals(ExitCodes.LEADERSHIP_LOST, code);
+      assertTrue(took.compareTo(Duration.ofMillis(500)) >= 0, "the command ignores TERM, so KILL comes after the grace period; took " + took);
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
+      assertEquals("thief", db.lock(name, "observer").get().record().holderIdentity(),
+          "a lost leader must not release the thief's record");
+    }
+  }
+
+  /**
+   * Writes a record naming the thief over the runner's, as a compare-and-set client does: read, write
+   * against what was read, read again when the runner renewed in between.
+   *
+   * @return when the successful write started ({@link System#nanoTime()})
+   */
+  private static long steal(ResourceLock thief) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (true) {
+      thief.get();
+      Instant now = Instant.now();
+      long writing = System.nanoTime();
       try {
-        return thief.get().record().holderIdentity().equals("runner");
-      } catch (Exception e) {
-        return false;
+        thief.update(LeaderElectionRecord.of("thief", 15, now, now, 5));
+        return writing;
+      } catch (UpdateConflictException renewedMeanwhile) {
+        if (System.nanoTime() - deadline > 0) {
+          throw renewedMeanwhile;
+        }
       }
-    }, Duration.ofSeconds(10), "runner never led");
-    Instant now = Instant.now();
-    long stolenAt = System.nanoTime();
-    thief.update(LeaderElectionRecord.of("thief", 15, now, now, 5));
-    int code = run.get(20, TimeUnit.SECONDS);
-    Duration took = Duration.ofNanos(System.nanoTime() - stolenAt);
-    assertEquals(ExitCodes.LEADERSHIP_LOST, code);
-    assertTrue(took.compareTo(Duration.ofMillis(500)) >= 0, "the command ignores TERM, so KILL comes after the grace period; took " + took);
-    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "took " + took);
-    assertEquals("thief", observer(name).get().record().holderIdentity(), "a lost leader must not release the thief's record");
+    }
   }
 }

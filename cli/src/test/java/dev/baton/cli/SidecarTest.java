@@ -26,7 +26,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** What an operator sees of {@code baton run} besides the command: the HTTP endpoints and the store's reachability. */
+/**
+ * What an operator sees of {@code baton run} besides the command: the HTTP endpoints and the store's
+ * reachability (on the in-memory lock, built here as the program builds its lock), and
+ * {@code status --watch} (on PostgreSQL: the program refuses the in-memory lock).
+ */
 class SidecarTest {
 
   private static ResourceLock inMemory(String name, String identity) throws Exception {
@@ -77,33 +81,37 @@ class SidecarTest {
   @Test
   @DisplayName("status --watch prints the holder, then each change of holder, at once with a watchable lock; --changes N ends it")
   void statusWatch() throws Exception {
-    String name = "watch-" + UUID.randomUUID();
-    ResourceLock writer = inMemory(name, "writer");
-    java.time.Instant t = java.time.Instant.parse("2030-01-01T00:00:00Z");
-    writer.create(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("alpha", 15, t, t, 0));
-    PrintStream out = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    java.util.concurrent.CompletableFuture<Integer> watching;
-    try {
-      watching = java.util.concurrent.CompletableFuture.supplyAsync(() -> Main.run("status", "--lock", "inmemory",
-          "--namespace", "cli", "--name", name, "--watch", "--interval", "1h", "--changes", "2"));
-      Await.until(() -> captured.toString(StandardCharsets.UTF_8).contains("holder alpha"), Duration.ofSeconds(10),
-          "the first holder was not printed");
-      writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("alpha", 15, t, t.plusSeconds(2), 0));
-      writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("beta", 15, t, t, 1));
-      Await.until(() -> captured.toString(StandardCharsets.UTF_8).contains("holder beta"), Duration.ofSeconds(10),
-          "the change to beta was not printed at once (the poll interval is 1h)");
-      writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("", 1, t, t, 1));
-      assertEquals(0, watching.get(10, java.util.concurrent.TimeUnit.SECONDS));
-    } finally {
-      System.setOut(out);
+    try (PostgresTable db = PostgresTable.create()) {
+      String name = "watch-" + UUID.randomUUID();
+      ResourceLock writer = db.lock(name, "writer");
+      java.time.Instant t = java.time.Instant.parse("2030-01-01T00:00:00Z");
+      writer.create(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("alpha", 15, t, t, 0));
+      java.util.List<String> status = new java.util.ArrayList<>(java.util.List.of("status"));
+      status.addAll(db.flags(name));
+      status.addAll(java.util.List.of("--watch", "--interval", "1h", "--changes", "2"));
+      PrintStream out = System.out;
+      ByteArrayOutputStream captured = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      java.util.concurrent.CompletableFuture<Integer> watching;
+      try {
+        watching = java.util.concurrent.CompletableFuture.supplyAsync(() -> Main.run(status.toArray(String[]::new)));
+        Await.until(() -> captured.toString(StandardCharsets.UTF_8).contains("holder alpha"), Duration.ofSeconds(10),
+            "the first holder was not printed");
+        writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("alpha", 15, t, t.plusSeconds(2), 0));
+        writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("beta", 15, t, t, 1));
+        Await.until(() -> captured.toString(StandardCharsets.UTF_8).contains("holder beta"), Duration.ofSeconds(10),
+            "the change to beta was not printed at once (the poll interval is 1h)");
+        writer.update(dev.baton.leaderelection.resourcelock.LeaderElectionRecord.of("", 1, t, t, 1));
+        assertEquals(0, watching.get(10, java.util.concurrent.TimeUnit.SECONDS));
+      } finally {
+        System.setOut(out);
+      }
+      java.util.List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+      assertEquals(3, lines.size(), "a renewal is not a change of holder: " + lines);
+      assertTrue(lines.get(0).endsWith(" holder alpha (transitions 0)"), lines.toString());
+      assertTrue(lines.get(1).endsWith(" holder beta (transitions 1)"), lines.toString());
+      assertTrue(lines.get(2).endsWith(" holder (none: released) (transitions 1)"), lines.toString());
     }
-    java.util.List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
-    assertEquals(3, lines.size(), "a renewal is not a change of holder: " + lines);
-    assertTrue(lines.get(0).endsWith(" holder alpha (transitions 0)"), lines.toString());
-    assertTrue(lines.get(1).endsWith(" holder beta (transitions 1)"), lines.toString());
-    assertTrue(lines.get(2).endsWith(" holder (none: released) (transitions 1)"), lines.toString());
   }
 
   @Test

@@ -4,6 +4,8 @@ import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.WatchableInMemoryResourceLock;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;

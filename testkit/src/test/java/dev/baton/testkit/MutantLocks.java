@@ -9,6 +9,8 @@ import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLock;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import java.nio.charset.StandardCharsets;

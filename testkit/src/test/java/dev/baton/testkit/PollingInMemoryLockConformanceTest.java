@@ -3,6 +3,9 @@ package dev.baton.testkit;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.lock.inmemory.InMemoryLockStore;
+import dev.baton.lock.inmemory.InMemoryResourceLock;
+import dev.baton.lock.inmemory.InMemoryResourceLockProvider;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 

@@ -53,7 +53,7 @@ public final class ResourceLocks {
   /** A row in a table of a relational database (PostgreSQL, MySQL/MariaDB, H2), through JDBC. */
   public static final String JDBC = "jdbc";
 
-  /** The reference lock in memory, from {@code baton-testkit}: for tests only. */
+  /** The reference lock in memory, from {@code baton-lock-inmemory}: for tests and demonstrations in one process. */
   public static final String INMEMORY = "inmemory";
 
   /**

@@ -296,7 +296,7 @@ class ResourceLocksTest {
         "etcd, baton-lock-etcd",
         "zookeeper, baton-lock-zookeeper",
         "multi, baton-lock-multi",
-        "inmemory, baton-testkit"})
+        "inmemory, baton-lock-inmemory"})
     @DisplayName("a built-in type whose module is missing names the Maven artifact to add")
     void missingBuiltIn(String type, String artifact) {
       ClassLoader loader = withServiceFiles(dir, lines(AcmeProvider.class));

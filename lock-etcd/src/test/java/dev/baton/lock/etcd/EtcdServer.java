@@ -44,7 +44,7 @@ final class EtcdServer implements AutoCloseable {
     if (external != null && !external.isBlank()) {
       return new EtcdServer(external);
     }
-    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+    if (dev.baton.testsupport.Docker.isAvailable()) {
       return container();
     }
     return startCluster(1);

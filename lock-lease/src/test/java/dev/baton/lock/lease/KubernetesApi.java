@@ -52,7 +52,7 @@ final class KubernetesApi implements AutoCloseable {
         throw new IllegalStateException("cannot read BATON_KUBECONFIG " + kubeconfig + ": " + e, e);
       }
     }
-    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+    if (dev.baton.testsupport.Docker.isAvailable()) {
       org.testcontainers.k3s.K3sContainer k3s =
           new org.testcontainers.k3s.K3sContainer(org.testcontainers.utility.DockerImageName.parse(K3S_IMAGE));
       k3s.start();

@@ -32,7 +32,7 @@ final class ZooKeeperServer implements AutoCloseable {
     if (external != null && !external.isBlank()) {
       return new ZooKeeperServer(null, external);
     }
-    if (dev.baton.testkit.fixture.Docker.isAvailable()) {
+    if (dev.baton.testsupport.Docker.isAvailable()) {
       @SuppressWarnings("resource")
       org.testcontainers.containers.GenericContainer<?> zk = new org.testcontainers.containers.GenericContainer<>(
           org.testcontainers.utility.DockerImageName.parse(ZOOKEEPER_IMAGE)).withExposedPorts(2181);

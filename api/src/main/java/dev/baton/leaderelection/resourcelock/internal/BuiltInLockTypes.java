@@ -22,7 +22,7 @@ public final class BuiltInLockTypes {
       "zookeeper", "baton-lock-zookeeper",
       "jdbc", "baton-lock-jdbc",
       "multi", "baton-lock-multi",
-      "inmemory", "baton-testkit");
+      "inmemory", "baton-lock-inmemory");
 
   private BuiltInLockTypes() {
   }

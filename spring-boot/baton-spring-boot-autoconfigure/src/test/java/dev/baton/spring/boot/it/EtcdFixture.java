@@ -1,11 +1,11 @@
 package dev.baton.spring.boot.it;
 
 import dev.baton.testkit.fixture.Binaries;
-import dev.baton.testkit.fixture.Docker;
 import dev.baton.testkit.fixture.FreePorts;
 import dev.baton.testkit.fixture.MissingServer;
 import dev.baton.testkit.fixture.Readiness;
 import dev.baton.testkit.fixture.ServerProcess;
+import dev.baton.testsupport.Docker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.baton.testkit;
+package dev.baton.lock.inmemory;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.baton.testkit;
+package dev.baton.lock.inmemory;
 
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;

@@ -1,4 +1,4 @@
-package dev.baton.testkit;
+package dev.baton.lock.inmemory;
 
 import com.google.auto.service.AutoService;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
@@ -10,7 +10,7 @@ import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
- * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from the testkit.
+ * Serves lock type {@code inmemory} ({@link ResourceLocks#INMEMORY}) from {@code baton-lock-inmemory}.
  *
  * <p>The store is, in this order: a ready-made {@link InMemoryLockStore} client in the options;
  * the store named by setting {@value #STORE_SETTING}; the store named {@value #DEFAULT_STORE}.
