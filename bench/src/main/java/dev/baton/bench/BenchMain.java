@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.leaderelection.GoDurations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,32 +54,23 @@ public final class BenchMain {
     };
   }
 
-  /** Shared duration options. */
+  /** Shared duration options; the defaults are the elector's ({@link Timings#CLIENT_GO}). */
   static class TimingOptions {
-    @Option(names = "--lease", defaultValue = "15s", description = "lease duration (default ${DEFAULT-VALUE})")
-    String lease;
-    @Option(names = "--renew", defaultValue = "10s", description = "renew deadline (default ${DEFAULT-VALUE})")
-    String renew;
-    @Option(names = "--retry", defaultValue = "2s", description = "retry period (default ${DEFAULT-VALUE})")
-    String retry;
+    @Option(names = "--lease", description = "lease duration (default ${DEFAULT-VALUE})")
+    String lease = GoDurations.format(Timings.CLIENT_GO.lease());
+    @Option(names = "--renew", description = "renew deadline (default ${DEFAULT-VALUE})")
+    String renew = GoDurations.format(Timings.CLIENT_GO.renew());
+    @Option(names = "--retry", description = "retry period (default ${DEFAULT-VALUE})")
+    String retry = GoDurations.format(Timings.CLIENT_GO.retry());
 
     Timings timings() {
       return new Timings(parse(lease), parse(renew), parse(retry));
     }
   }
 
+  /** Reads a duration as the {@code baton} program does: {@code 15s}, {@code 500ms}, {@code 1m30s}, {@code PT15S}. */
   static Duration parse(String s) {
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    if (t.endsWith("ms")) {
-      return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-    }
-    if (t.endsWith("s")) {
-      return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-    }
-    if (t.endsWith("m")) {
-      return Duration.ofSeconds(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60));
-    }
-    return Duration.parse(s);
+    return GoDurations.parse(s);
   }
 
   /** Handover, failover and request cost per backend. */

@@ -2,6 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.etcd.EtcdLock;
 import dev.baton.lock.etcd.EtcdLockSettings;
 import dev.baton.testkit.fixture.Binaries;
@@ -38,7 +39,7 @@ final class EtcdBackend implements Backend {
         "--initial-cluster", "b=http://127.0.0.1:" + ports.get(1), "--log-level", "error")
         .readiness(Readiness.httpBody(endpoint + "/health", b -> b.contains("\"true\"")))
         .build().start();
-    timeout = Duration.ofMillis(Math.max(1000, timings.renew().toMillis() / 2));
+    timeout = ResourceLockOptions.clientTimeoutFor(timings.renew());
     shared = newClient();
   }
 

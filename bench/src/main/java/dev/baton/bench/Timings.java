@@ -1,5 +1,6 @@
 package dev.baton.bench;
 
+import dev.baton.leaderelection.LeaderElectionConfig;
 import java.time.Duration;
 
 /**
@@ -10,8 +11,9 @@ import java.time.Duration;
  * @param retry the retry period
  */
 record Timings(Duration lease, Duration renew, Duration retry) {
-  /** client-go's defaults. */
-  static final Timings CLIENT_GO = new Timings(Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+  /** client-go's defaults, as {@link LeaderElectionConfig} has them. */
+  static final Timings CLIENT_GO = new Timings(LeaderElectionConfig.DEFAULT_LEASE_DURATION,
+      LeaderElectionConfig.DEFAULT_RENEW_DEADLINE, LeaderElectionConfig.DEFAULT_RETRY_PERIOD);
 
   @Override
   public String toString() {

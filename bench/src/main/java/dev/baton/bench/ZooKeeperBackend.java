@@ -2,6 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.zookeeper.ZooKeeperLock;
 import dev.baton.lock.zookeeper.ZooKeeperLockSettings;
 import java.time.Duration;
@@ -22,7 +23,7 @@ final class ZooKeeperBackend implements Backend {
 
   ZooKeeperBackend(Timings timings) throws Exception {
     server = new TestingServer(true);
-    timeout = Duration.ofMillis(Math.max(1000, timings.renew().toMillis() / 2));
+    timeout = ResourceLockOptions.clientTimeoutFor(timings.renew());
   }
 
   private CuratorFramework newClient() {

@@ -29,7 +29,7 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /** {@code baton run}: runs a command only while this process leads. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(name = "run", mixinStandardHelpOptions = true, defaultValueProvider = ElectorDefaults.class,
     description = {"Joins the election and runs COMMAND while this process leads.",
         "COMMAND starts when leadership is won and is stopped (TERM, then KILL after --grace-period) when it is lost.",
         "When COMMAND exits, or on SIGHUP, SIGINT or SIGTERM, baton stops it and releases the lock.",
@@ -44,17 +44,17 @@ final class RunCommand implements Callable<Integer> {
       description = "this candidate's unique identity (default: POD_NAME, else hostname-pid)")
   String identity;
 
-  @Option(names = "--lease-duration", defaultValue = "15s", converter = Durations.class,
+  @Option(names = "--lease-duration", converter = Durations.class,
       description = {"how long followers wait after the last renewal they saw before they take over; must exceed",
           "--renew-deadline by at least 1s (default ${DEFAULT-VALUE})"})
   Duration leaseDuration;
 
-  @Option(names = "--renew-deadline", defaultValue = "10s", converter = Durations.class,
+  @Option(names = "--renew-deadline", converter = Durations.class,
       description = {"how long the leader keeps leading without a successful renewal; must exceed 1.2 x --retry-period",
           "(default ${DEFAULT-VALUE})"})
   Duration renewDeadline;
 
-  @Option(names = "--retry-period", defaultValue = "2s", converter = Durations.class,
+  @Option(names = "--retry-period", converter = Durations.class,
       description = "how often the leader renews and followers try to acquire (default ${DEFAULT-VALUE})")
   Duration retryPeriod;
 

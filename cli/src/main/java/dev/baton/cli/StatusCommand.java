@@ -1,5 +1,6 @@
 package dev.baton.cli;
 
+import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
@@ -45,7 +46,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ResourceLock resourceLock = lock.newLock("baton-status", Duration.ofSeconds(10));
+    ResourceLock resourceLock = lock.newLock("baton-status", LeaderElectionConfig.DEFAULT_RENEW_DEADLINE);
     if (watch) {
       try {
         return watch(resourceLock);

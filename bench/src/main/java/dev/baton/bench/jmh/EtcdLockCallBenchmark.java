@@ -5,6 +5,7 @@ import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.etcd.EtcdLock;
 import dev.baton.lock.etcd.EtcdLockSettings;
 import dev.baton.testkit.fixture.Binaries;
@@ -21,7 +22,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +60,7 @@ public class EtcdLockCallBenchmark {
         .readiness(Readiness.httpBody(endpoint + "/health", b -> b.contains("\"true\""))).build().start();
     client = Client.builder().endpoints(endpoint).build();
     lock = new EtcdLock(client, EtcdLockSettings.DEFAULT_PREFIX, "jmh", "lock", ResourceLockConfig.of("me"),
-        Duration.ofSeconds(5));
+        ResourceLockOptions.DEFAULT_CLIENT_TIMEOUT);
     record = LeaderElectionRecord.of("me", 15, Instant.parse("2030-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"), 1);
     lock.create(record);
     key = ByteSequence.from(EtcdLock.key(EtcdLockSettings.DEFAULT_PREFIX, "jmh", "raw"), StandardCharsets.UTF_8);

@@ -5,9 +5,9 @@ import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.zookeeper.ZooKeeperLock;
 import dev.baton.lock.zookeeper.ZooKeeperLockSettings;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -45,7 +45,7 @@ public class ZooKeeperLockCallBenchmark {
     client.start();
     client.blockUntilConnected();
     lock = new ZooKeeperLock(client, ZooKeeperLockSettings.DEFAULT_ROOT, "jmh", "lock", ResourceLockConfig.of("me"),
-        Duration.ofSeconds(5));
+        ResourceLockOptions.DEFAULT_CLIENT_TIMEOUT);
     record = LeaderElectionRecord.of("me", 15, Instant.parse("2030-01-01T00:00:00Z"), Instant.parse("2030-01-01T00:00:00Z"), 1);
     lock.create(record);
     value = LeaderElectionRecordCodec.encode(record);

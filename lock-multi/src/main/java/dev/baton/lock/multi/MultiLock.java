@@ -8,9 +8,11 @@ import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apiguardian.api.API;
 
@@ -28,6 +30,8 @@ import org.apiguardian.api.API;
  *   <li>{@link #update} updates the primary, then creates the secondary if it is missing or updates it.</li>
  *   <li>{@link #recordEvent} goes to both; {@link #identity()}, {@link #describe()} and
  *       {@link #revision()} are the primary's.</li>
+ *   <li>{@link #clientTimeout()} is the longest one MultiLock call can take when each store call
+ *       takes as long as its part allows: three calls in a row, not two (see there).</li>
  * </ul>
  *
  * <p>A migration runs in three steps, candidates of adjacent steps running together: old candidates
@@ -154,6 +158,31 @@ public final class MultiLock implements ResourceLock, AutoCloseable {
   @Override
   public OptionalLong revision() {
     return primary.revision();
+  }
+
+  /**
+   * The bound of one call of this lock: the longest chain of store calls it makes, each as long as
+   * its part's own {@link ResourceLock#clientTimeout()} allows. {@link #get()} reads the primary and
+   * the secondary (p + s), but {@link #create} may create the primary, read it back (already there)
+   * and create the secondary (2p + s), and {@link #update} updates the primary, reads the secondary
+   * and writes it (p + 2s), as client-go's {@code MultiLock} does. The sum p + s would be exceeded
+   * by every renewal whose calls are slow but answered, so the bound is
+   * {@code max(2p + s, p + 2s)}: three times the part's timeout when both parts have the same.
+   *
+   * <p>{@link MultiLockProvider} builds the parts so that this stays within the options' client
+   * timeout (each part gets a third); a MultiLock built by hand reports what its parts give.
+   *
+   * @return the bound, or empty when either part cannot tell its own
+   */
+  @Override
+  public Optional<Duration> clientTimeout() {
+    Optional<Duration> p = primary.clientTimeout();
+    Optional<Duration> s = secondary.clientTimeout();
+    if (p.isEmpty() || s.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration longer = p.get().compareTo(s.get()) >= 0 ? p.get() : s.get();
+    return Optional.of(p.get().plus(s.get()).plus(longer));
   }
 
   /** The lock the election migrates from. */

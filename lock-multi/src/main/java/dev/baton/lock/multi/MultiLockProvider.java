@@ -8,6 +8,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLockProvider;
 import dev.baton.leaderelection.resourcelock.ResourceLockRequest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +24,13 @@ import org.apiguardian.api.API;
  * {@value #SECONDARY_PREFIX} applies to that part only and overrides the unprefixed one, so a
  * migration between two stores of the same type (two etcd clusters, say) is
  * {@code etcd-to-etcd} with {@code primary.etcd.endpoints} and {@code secondary.etcd.endpoints}.
+ *
+ * <p>Each part gets a third of the options' renew deadline, so its calls get a third of the client
+ * timeout: a {@link MultiLock} call chains up to three store calls ({@link MultiLock#clientTimeout()}),
+ * and the chain then stays within the {@link ResourceLockOptions#clientTimeout()} the elector's renew
+ * deadline gives (a 10 s renewDeadline: 1.67 s per store call, 5 s per MultiLock call). Below a renew
+ * deadline of 6 s the parts' 1 s floor ({@link ResourceLockOptions#MIN_CLIENT_TIMEOUT}) makes the chain
+ * 3 s. Ready-made clients keep their own timeouts.
  */
 @AutoService(ResourceLockProvider.class)
 @API(status = API.Status.INTERNAL, since = "0.1.0")
@@ -33,6 +41,9 @@ public final class MultiLockProvider implements ResourceLockProvider {
 
   /** Prefix of settings that apply to the secondary part only. */
   public static final String SECONDARY_PREFIX = "secondary.";
+
+  /** The most store calls one {@link MultiLock} call makes in a row; each part gets this share of the budget. */
+  static final int CHAINED_CALLS = 3;
 
   @Override
   public String lockType() {
@@ -93,9 +104,14 @@ public final class MultiLockProvider implements ResourceLockProvider {
     }
   }
 
-  /** The options with the prefixed settings of one part applied over the unprefixed ones. */
+  /**
+   * The options of one part: its prefixed settings applied over the unprefixed ones, and the renew
+   * deadline divided by {@value #CHAINED_CALLS}, so that the chained store calls of one MultiLock call
+   * fit in the options' client timeout.
+   */
   static ResourceLockOptions partOptions(ResourceLockOptions options, String prefix) {
-    ResourceLockOptions.Builder b = options.toBuilder();
+    Duration share = options.renewDeadline().dividedBy(CHAINED_CALLS);
+    ResourceLockOptions.Builder b = options.toBuilder().renewDeadline(share.isZero() ? Duration.ofNanos(1) : share);
     for (Map.Entry<String, String> e : options.settings().entrySet()) {
       if (e.getKey().startsWith(prefix) && e.getKey().length() > prefix.length()) {
         b.setting(e.getKey().substring(prefix.length()), e.getValue());

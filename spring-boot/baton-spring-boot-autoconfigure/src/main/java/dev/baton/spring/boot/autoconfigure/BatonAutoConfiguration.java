@@ -1,5 +1,6 @@
 package dev.baton.spring.boot.autoconfigure;
 
+import dev.baton.leaderelection.GoDurations;
 import dev.baton.leaderelection.LeaderElectionConfig;
 import dev.baton.leaderelection.LeaderHealthCheck;
 import dev.baton.leaderelection.LeaderMetrics;
@@ -185,7 +186,10 @@ public final class BatonAutoConfiguration {
       throw new BatonConfigurationException(PropertyNames.inMessage(e.getMessage()),
           "Set baton.lease-duration, baton.renew-deadline and baton.retry-period so that lease-duration exceeds "
           + "renew-deadline by at least 1 s, renew-deadline exceeds 1.2 x retry-period, and lease-duration is whole "
-          + "seconds; the defaults are 15s, 10s and 2s. Durations read like 15s, 500ms, 1m30s or PT15S.", e);
+          + "seconds; the defaults are " + GoDurations.format(LeaderElectionConfig.DEFAULT_LEASE_DURATION) + ", "
+          + GoDurations.format(LeaderElectionConfig.DEFAULT_RENEW_DEADLINE) + " and "
+          + GoDurations.format(LeaderElectionConfig.DEFAULT_RETRY_PERIOD)
+          + ". Durations read like 15s, 500ms, 1m30s or PT15S.", e);
     }
   }
 

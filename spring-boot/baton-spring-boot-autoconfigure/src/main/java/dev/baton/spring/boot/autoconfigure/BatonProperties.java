@@ -1,5 +1,6 @@
 package dev.baton.spring.boot.autoconfigure;
 
+import dev.baton.leaderelection.LeaderElectionConfig;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -14,6 +15,11 @@ import org.springframework.boot.convert.DurationUnit;
  * Baton's leader election settings, under {@code baton.*}. Durations take Spring's formats
  * ({@code 15s}, {@code 500ms}, {@code PT15S}; a bare number is seconds) and Go's
  * ({@code 1m30s}, {@code 1.5s}), as client-go's and the {@code baton} program's flags do.
+ *
+ * <p>The elector's durations default to {@link LeaderElectionConfig}'s ({@code DEFAULT_*}). The
+ * configuration processor cannot read a default from another class's constant, so
+ * {@code META-INF/additional-spring-configuration-metadata.json} declares them for IDEs; a test
+ * checks the two agree.
  */
 @ConfigurationProperties(prefix = "baton")
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
@@ -35,7 +41,7 @@ public class BatonProperties {
    */
   @GoDuration
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration leaseDuration = Duration.ofSeconds(15);
+  private Duration leaseDuration = LeaderElectionConfig.DEFAULT_LEASE_DURATION;
 
   /**
    * How long the leader keeps trying to renew before it stops leading; a term is valid until the
@@ -43,12 +49,12 @@ public class BatonProperties {
    */
   @GoDuration
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration renewDeadline = Duration.ofSeconds(10);
+  private Duration renewDeadline = LeaderElectionConfig.DEFAULT_RENEW_DEADLINE;
 
   /** How long candidates wait between attempts to acquire or renew the lock. */
   @GoDuration
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration retryPeriod = Duration.ofSeconds(2);
+  private Duration retryPeriod = LeaderElectionConfig.DEFAULT_RETRY_PERIOD;
 
   /**
    * Whether stopping the application releases the lock after the leader work stopped, so that a
