@@ -227,7 +227,11 @@ public abstract class LockConformanceSupport {
   /**
    * The time the elector groups run on: real time by default (a real server), or
    * {@link TimeDriver#virtual} for a backend whose calls can run on a
-   * {@link VirtualElectionRuntime}.
+   * {@link VirtualElectionRuntime}. There each lock call runs at once on the thread that advances
+   * time and the virtual clock stands still until it returns: a synchronous, blocking lock runs on it
+   * as long as each call returns on its own (bounded by the lock's own timeout) without waiting for
+   * a timer or a thread of the elector's runtime, and a watch delivers on the thread that made the
+   * write. A lock that notifies from a thread of its own runs the kit on real time.
    *
    * @return a new driver for one test
    */
