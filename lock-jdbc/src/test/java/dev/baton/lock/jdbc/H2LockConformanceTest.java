@@ -9,6 +9,7 @@ import static dev.baton.testkit.LockCapability.RAW_RECORD;
 import static dev.baton.testkit.LockCapability.REVISION;
 
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.lock.jdbc.JdbcDialect;
 import dev.baton.testkit.LockCapability;
 import dev.baton.testkit.ResourceLockConformanceKit;
 import dev.baton.testkit.TimeDriver;
