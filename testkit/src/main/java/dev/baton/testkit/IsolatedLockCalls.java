@@ -8,9 +8,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -20,26 +21,47 @@ import java.util.function.BooleanSupplier;
  * pool is shared by the whole JVM: calls that hung in one test (a lock that ignores its timeout, a
  * blackholed store) would hold its threads and starve the electors of every later test, which would
  * then fail for a reason that is not theirs. With this, a test's hung calls stay in its own pool.
+ *
+ * <p>The lock calls go through {@link ElectionRuntime#create(java.util.concurrent.ScheduledExecutorService,
+ * Executor, Executor)} on executors this class owns: a pool of {@value #THREADS} threads and a
+ * timer thread for the calls' time-outs. That runtime's {@code close()} leaves executors it was
+ * given running, and would not interrupt a hung call anyway, so {@link #close()} shuts them down
+ * itself, interrupting the calls still running. (The wrapped runtime's clocks stay in use: a
+ * {@link TimeDriver} measures on them, and a runtime of {@code ElectionRuntime.create()} would
+ * replace them.)
  */
 final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
 
-  /** Threads per test: more than the system runtime's 8, so a test's own hung calls do not starve it either. */
+  /**
+   * Threads per test: more than the system runtime's 8. An elector has one call in flight at a
+   * time, but a test may run many electors, and each keeps a thread while its call hangs.
+   */
   private static final int THREADS = 32;
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final ElectionRuntime shared;
   private final ThreadPoolExecutor calls;
+  private final ScheduledThreadPoolExecutor timeouts;
+  private final ElectionRuntime own;
 
   private IsolatedLockCalls(ElectionRuntime shared) {
     this.shared = shared;
-    int pool = POOLS.incrementAndGet();
-    AtomicInteger threads = new AtomicInteger();
-    this.calls = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "baton-kit-lock-call-" + pool + "-" + threads.incrementAndGet());
+    String prefix = "baton-kit-" + POOLS.incrementAndGet() + "-";
+    this.calls = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        daemonThreads(prefix + "lock-call-"));
+    calls.allowCoreThreadTimeOut(true);
+    this.timeouts = new ScheduledThreadPoolExecutor(1, daemonThreads(prefix + "timeout-"));
+    timeouts.setRemoveOnCancelPolicy(true);
+    this.own = ElectionRuntime.create(timeouts, calls, shared.callbackExecutor());
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
       return t;
-    });
-    calls.allowCoreThreadTimeOut(true);
+    };
   }
 
   /**
@@ -106,25 +128,10 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
     return shared.schedule(delay, task);
   }
 
+  /** Runs the call on this test's own pool; its time-out runs on this test's own timer thread. */
   @Override
   public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      calls.execute(() -> {
-        try {
-          result.complete(call.call());
-        } catch (Throwable t) {
-          result.completeExceptionally(t);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException closed) {
-      result.completeExceptionally(closed);
-      return result;
-    }
-    Cancellable timeoutTask = schedule(timeout, () -> result.completeExceptionally(
-        new TimeoutException("lock call did not answer within " + timeout)));
-    result.whenComplete((v, e) -> timeoutTask.cancel());
-    return result;
+    return own.callLock(call, timeout);
   }
 
   @Override
@@ -137,10 +144,15 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
     return shared.random();
   }
 
-  /** Interrupts the calls still running (hung ones) and ends the pool's threads. */
+  /**
+   * Interrupts the calls still running (hung ones), drops pending time-outs and ends the threads.
+   * A call refused afterwards fails at once ({@code RejectedExecutionException}).
+   */
   @Override
   public void close() {
+    own.close();
     calls.shutdownNow();
+    timeouts.shutdownNow();
   }
 
   @Override

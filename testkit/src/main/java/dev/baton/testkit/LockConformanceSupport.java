@@ -9,7 +9,9 @@ import dev.baton.leaderelection.LeaderElector;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apiguardian.api.API;
@@ -47,6 +50,8 @@ public abstract class LockConformanceSupport {
   protected TimeDriver time;
 
   private final List<KitCandidate> candidates = new ArrayList<>();
+  /** The locks the default {@link #newLock} made in the current test, closed after it. */
+  private final List<AutoCloseable> madeLocks = new CopyOnWriteArrayList<>();
   private Optional<IsolatedLockCalls> lockCallPool = Optional.empty();
   private LockCallLog callLog;
 
@@ -64,13 +69,26 @@ public abstract class LockConformanceSupport {
    * Makes a new lock instance, as one candidate would, on the backend under test. Every call
    * returns a new instance; instances for the same namespace and name share one stored record.
    *
+   * <p>By default the lock comes from the backend's provider, as an application gets it:
+   * {@code ResourceLocks.newLock(lockType(), namespace, name, ResourceLockConfig.of(identity), kitLockOptions())};
+   * the kit closes it after the test when it is {@link AutoCloseable}. Override it only to build
+   * the lock another way (directly, with a timeout or a client of your own); the kit does not close
+   * the locks of an override.
+   *
    * @param namespace the lock's namespace
    * @param name the lock's name (unique per test)
    * @param identity the candidate's identity
    * @return the lock
    * @throws Exception when the backend cannot make one
    */
-  protected abstract ResourceLock newLock(String namespace, String name, String identity) throws Exception;
+  protected ResourceLock newLock(String namespace, String name, String identity) throws Exception {
+    ResourceLock lock = ResourceLocks.newLock(lockType(), namespace, name, ResourceLockConfig.of(identity),
+        kitLockOptions());
+    if (lock instanceof AutoCloseable closeable) {
+      madeLocks.add(closeable);
+    }
+    return lock;
+  }
 
   /**
    * Stores {@code raw} as the record of {@code namespace/name}, bypassing every lock, replacing
@@ -163,13 +181,28 @@ public abstract class LockConformanceSupport {
   }
 
   /**
-   * The options that make {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock}
-   * reach the same store as {@link #newLock} (endpoints, clients). Defaults to no settings.
+   * What {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock} needs to reach the
+   * backend's store: settings (endpoints, a connect string, a JDBC URL) or a ready-made client.
+   * None by default. Leave the renew deadline out: the kit sets its own ({@link #kitLockOptions()}).
    *
    * @return the options
    */
   protected ResourceLockOptions lockOptions() {
     return ResourceLockOptions.defaults();
+  }
+
+  /**
+   * The options of every lock the kit obtains through
+   * {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock}: {@link #lockOptions()} with
+   * the renew deadline of {@link #electorTimings()}, so that the locks' client timeout
+   * ({@link ResourceLockOptions#clientTimeout()}, max(1 s, renewDeadline / 2)) is the one an
+   * application running the kit's elector timings would have: 1 s on real time (1 s renew
+   * deadline), 5 s on virtual time (10 s).
+   *
+   * @return the options
+   */
+  protected final ResourceLockOptions kitLockOptions() {
+    return lockOptions().toBuilder().renewDeadline(electorTimings().renewDeadline()).build();
   }
 
   /**
@@ -194,7 +227,11 @@ public abstract class LockConformanceSupport {
   /**
    * The time the elector groups run on: real time by default (a real server), or
    * {@link TimeDriver#virtual} for a backend whose calls can run on a
-   * {@link VirtualElectionRuntime}.
+   * {@link VirtualElectionRuntime}. There each lock call runs at once on the thread that advances
+   * time and the virtual clock stands still until it returns: a synchronous, blocking lock runs on it
+   * as long as each call returns on its own (bounded by the lock's own timeout) without waiting for
+   * a timer or a thread of the elector's runtime, and a watch delivers on the thread that made the
+   * write. A lock that notifies from a thread of its own runs the kit on real time.
    *
    * @return a new driver for one test
    */
@@ -223,7 +260,10 @@ public abstract class LockConformanceSupport {
     callLog = new LockCallLog(time);
   }
 
-  /** Stops every elector the test started, without releasing, so no lock call outlives the test. */
+  /**
+   * Stops every elector the test started, without releasing, so no lock call outlives the test;
+   * then closes the locks the default {@link #newLock} made.
+   */
   @AfterEach
   void stopElectors() throws Exception {
     List<CompletableFuture<Void>> stops = new ArrayList<>();
@@ -242,6 +282,26 @@ public abstract class LockConformanceSupport {
       candidates.clear();
       lockCallPool.ifPresent(IsolatedLockCalls::close);
       lockCallPool = Optional.empty();
+      closeMadeLocks();
+    }
+  }
+
+  private void closeMadeLocks() throws Exception {
+    Exception failure = null;
+    for (AutoCloseable lock : madeLocks) {
+      try {
+        lock.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    madeLocks.clear();
+    if (failure != null) {
+      throw failure;
     }
   }
 

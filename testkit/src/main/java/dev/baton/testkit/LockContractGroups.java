@@ -370,7 +370,7 @@ public abstract class LockContractGroups extends LockConformanceSupport {
         // first open a connection, which is when a watch registered asynchronously falls behind.
         boolean byType = round % 2 == 0;
         ResourceLock watcherLock = byType
-            ? ResourceLocks.newLock(lockType(), namespace(), name, ResourceLockConfig.of("w" + round), lockOptions())
+            ? ResourceLocks.newLock(lockType(), namespace(), name, ResourceLockConfig.of("w" + round), kitLockOptions())
             : lock(name, "w" + round);
         try {
           WatchableResourceLock watcher = assertInstanceOf(WatchableResourceLock.class, watcherLock,
@@ -616,7 +616,7 @@ public abstract class LockContractGroups extends LockConformanceSupport {
     void newLockByType() throws Exception {
       String name = uniqueName();
       ResourceLock byType = ResourceLocks.newLock(lockType(), namespace(), name, ResourceLockConfig.of("by-type"),
-          lockOptions());
+          kitLockOptions());
       try {
         assertEquals("by-type", byType.identity());
         LeaderElectionRecord record = heldBy("by-type", 0);

@@ -29,18 +29,21 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The conformance kit: every backend extends this class, implements a few hooks and runs every
  * group. A group added here runs for every backend.
  *
- * <p>Hooks: {@link #lockType()}, {@link #newLock}, and for stores that keep raw bytes
- * {@link #plantRawRecord} and {@link #storedRawRecord}; with the capabilities that need them
- * {@link #deleteRecord} ({@link LockCapability#DELETE_RECORD}) and {@link #newStoreStall()}
- * ({@link LockCapability#STALL}); optionally {@link #capabilities()}, {@link #lockOptions()},
+ * <p>Hooks: {@link #lockType()} and, when the provider needs settings or a client to reach the
+ * store, {@link #lockOptions()}: the kit then gets its locks from
+ * {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock} with its own renew deadline
+ * ({@link #kitLockOptions()}). For stores that keep raw bytes {@link #plantRawRecord} and
+ * {@link #storedRawRecord}; with the capabilities that need them {@link #deleteRecord}
+ * ({@link LockCapability#DELETE_RECORD}) and {@link #newStoreStall()} ({@link LockCapability#STALL});
+ * optionally {@link #capabilities()}, {@link #newLock} (to build locks another way),
  * {@link #namespace()}, {@link #otherNamespace()}, {@link #observedRaw}, {@link #newTimeDriver()} and
  * {@link #electorTimings()}.
  *
  * <pre>{@code
  * class EtcdLockConformanceTest extends ResourceLockConformanceKit {
  *   protected String lockType() { return "etcd"; }
- *   protected ResourceLock newLock(String namespace, String name, String identity) {
- *     return new EtcdLock(client, namespace, name, ResourceLockConfig.of(identity), options);
+ *   protected ResourceLockOptions lockOptions() {
+ *     return ResourceLockOptions.builder().setting("etcd.endpoints", server.endpoints()).build();
  *   }
  *   ...
  * }

@@ -1,16 +1,16 @@
 package dev.baton.testkit;
 
-import dev.baton.leaderelection.resourcelock.ResourceLock;
-import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import dev.baton.lock.inmemory.InMemoryLockStore;
-import dev.baton.lock.inmemory.WatchableInMemoryResourceLock;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 
-/** The reference lock with the watch capability runs the whole kit on virtual time. */
+/**
+ * The reference lock with the watch capability runs the whole kit on virtual time; its locks come
+ * from its provider (the kit's default {@code newLock}) on this class's store.
+ */
 @DisplayName("In-memory lock (watchable) on virtual time")
 class InMemoryLockConformanceTest extends ResourceLockConformanceKit {
   final InMemoryLockStore store = new InMemoryLockStore();
@@ -18,11 +18,6 @@ class InMemoryLockConformanceTest extends ResourceLockConformanceKit {
   @Override
   protected String lockType() {
     return ResourceLocks.INMEMORY;
-  }
-
-  @Override
-  protected ResourceLock newLock(String namespace, String name, String identity) {
-    return new WatchableInMemoryResourceLock(store, namespace, name, ResourceLockConfig.of(identity));
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +37,6 @@ final class MutantLocks {
    * ({@link MutantLocksFailTheKitTest#unbrokenBasePasses}).
    */
   static class StoreLock extends InMemoryResourceLock {
-    private long version = -1;
 
     StoreLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
       super(store, namespace, name, config);
@@ -68,41 +66,28 @@ final class MutantLocks {
       beforeCall("get");
       InMemoryLockStore.StoredRecord stored = store().read(storedNamespace(), name())
           .orElseThrow(() -> new RecordNotFoundException(describe(), null));
-      ObservedRecord observed = decode(stored);
-      version = stored.revision();
-      return observed;
+      return observeStored(stored);
     }
 
-    ObservedRecord decode(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
-      return LeaderElectionRecordCodec.decode(fromStore(stored.raw()), describe());
+    /** Decodes what a get read and takes its revision as the version, or forgets the version when it is corrupt. */
+    ObservedRecord observeStored(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
+      return observe(fromStore(stored.raw()), stored.revision());
     }
 
     @Override
     public synchronized void create(LeaderElectionRecord record) throws LockException {
       beforeCall("create");
-      version = store().createIfAbsent(storedNamespace(), name(), toStore(record))
-          .orElseThrow(() -> new RecordAlreadyExistsException(describe(), null)).revision();
+      remember(store().createIfAbsent(storedNamespace(), name(), toStore(record))
+          .orElseThrow(() -> new RecordAlreadyExistsException(describe(), null)).revision());
     }
 
     @Override
     public synchronized void update(LeaderElectionRecord record) throws LockException {
       beforeCall("update");
-      if (version < 0) {
-        throw new IllegalStateException("update() on " + describe() + " before get() or create()");
-      }
-      long expected = version;
-      version = store().compareAndSet(storedNamespace(), name(), expected, toStore(record))
+      long expected = expectedVersion();
+      remember(store().compareAndSet(storedNamespace(), name(), expected, toStore(record))
           .orElseThrow(() -> new UpdateConflictException(describe(), "no longer at revision " + expected, null))
-          .revision();
-    }
-
-    synchronized void rememberVersion(long v) {
-      version = v;
-    }
-
-    @Override
-    public synchronized OptionalLong revision() {
-      return version < 0 ? OptionalLong.empty() : OptionalLong.of(version);
+          .revision());
     }
   }
 
@@ -119,7 +104,7 @@ final class MutantLocks {
       if (revision().isEmpty()) {
         throw new IllegalStateException("update before get");
       }
-      rememberVersion(store().plant(namespace(), name(), toStore(record)).revision());
+      remember(store().plant(namespace(), name(), toStore(record)).revision());
     }
   }
 
@@ -222,9 +207,9 @@ final class MutantLocks {
     }
 
     @Override
-    ObservedRecord decode(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
-      rememberVersion(stored.revision());
-      return super.decode(stored);
+    ObservedRecord observeStored(InMemoryLockStore.StoredRecord stored) throws CorruptRecordException {
+      remember(stored.revision());
+      return decode(fromStore(stored.raw()));
     }
   }
 

@@ -1,16 +1,15 @@
 package dev.baton.lock.inmemory;
 
+import dev.baton.leaderelection.resourcelock.AbstractResourceLock;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.RecordAlreadyExistsException;
 import dev.baton.leaderelection.resourcelock.RecordNotFoundException;
-import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.apiguardian.api.API;
 
@@ -20,19 +19,17 @@ import org.apiguardian.api.API;
  * returned unchanged, corrupt records reported and left alone). It passes the whole conformance
  * kit and lets users test their own leader code without a server.
  *
- * <p>This class does not offer the watch capability, so an elector on it polls as client-go does;
- * {@link WatchableInMemoryResourceLock} adds it. Lock type {@code inmemory} through
+ * <p>It is written on {@link AbstractResourceLock} as any backend is, with the store's revision
+ * as its version; it has no client timeout ({@link #clientTimeout()} is empty), since its calls
+ * never block. This class does not offer the watch capability, so an elector on it polls as
+ * client-go does; {@link WatchableInMemoryResourceLock} adds it. Lock type {@code inmemory} through
  * {@link dev.baton.leaderelection.resourcelock.ResourceLocks#newLock} (see
  * {@link InMemoryResourceLockProvider}).
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
-public class InMemoryResourceLock implements ResourceLock {
+public class InMemoryResourceLock extends AbstractResourceLock<Long> {
 
   private final InMemoryLockStore store;
-  private final String namespace;
-  private final String name;
-  private final ResourceLockConfig config;
-  private long lastSeenRevision = -1;
 
   /**
    * A lock on {@code namespace/name} in {@code store}.
@@ -43,10 +40,9 @@ public class InMemoryResourceLock implements ResourceLock {
    * @param config this candidate's identity and event recorder
    */
   public InMemoryResourceLock(InMemoryLockStore store, String namespace, String name, ResourceLockConfig config) {
+    // No client timeout: the store answers in this thread and never blocks. No client to close.
+    super(requireText(namespace, "namespace"), requireText(name, "name"), config, null, null);
     this.store = Objects.requireNonNull(store, "store");
-    this.namespace = requireText(namespace, "namespace");
-    this.name = requireText(name, "name");
-    this.config = Objects.requireNonNull(config, "config");
   }
 
   private static String requireText(String value, String what) {
@@ -58,67 +54,38 @@ public class InMemoryResourceLock implements ResourceLock {
 
   @Override
   public synchronized ObservedRecord get() throws LockException {
-    InMemoryLockStore.StoredRecord stored = store.read(namespace, name)
+    InMemoryLockStore.StoredRecord stored = store.read(namespace(), name())
         .orElseThrow(() -> new RecordNotFoundException(describe(), null));
-    ObservedRecord observed = LeaderElectionRecordCodec.decode(stored.raw(), describe());
-    lastSeenRevision = stored.revision();
-    return observed;
+    return observe(stored.raw(), stored.revision());
   }
 
   @Override
   public synchronized void create(LeaderElectionRecord record) throws LockException {
     Objects.requireNonNull(record, "record");
-    Optional<InMemoryLockStore.StoredRecord> created =
-        store.createIfAbsent(namespace, name, LeaderElectionRecordCodec.encode(record));
-    lastSeenRevision = created.orElseThrow(() -> new RecordAlreadyExistsException(describe(), null)).revision();
+    InMemoryLockStore.StoredRecord created = store.createIfAbsent(namespace(), name(),
+        LeaderElectionRecordCodec.encode(record)).orElseThrow(() -> new RecordAlreadyExistsException(describe(), null));
+    remember(created.revision());
   }
 
   @Override
   public synchronized void update(LeaderElectionRecord record) throws LockException {
     Objects.requireNonNull(record, "record");
-    if (lastSeenRevision < 0) {
-      throw new IllegalStateException("update() on " + describe() + " before get() or create(): the lock has no "
-          + "version to compare against; call get() first");
-    }
-    Optional<InMemoryLockStore.StoredRecord> written =
-        store.compareAndSet(namespace, name, lastSeenRevision, LeaderElectionRecordCodec.encode(record));
-    lastSeenRevision = written.orElseThrow(() -> new UpdateConflictException(describe(),
-        "the record is no longer at revision " + lastSeenRevision, null)).revision();
+    long expected = expectedVersion();
+    InMemoryLockStore.StoredRecord written = store.compareAndSet(namespace(), name(), expected,
+        LeaderElectionRecordCodec.encode(record)).orElseThrow(() -> new UpdateConflictException(describe(),
+            "the record is no longer at revision " + expected, null));
+    remember(written.revision());
   }
 
+  /** The store's revision: store-wide, so it strictly increases with every write of the record. */
   @Override
-  public void recordEvent(String message) {
-    config.recordLeaderEvent(describe(), message);
-  }
-
-  @Override
-  public String identity() {
-    return config.identity();
-  }
-
-  @Override
-  public String describe() {
-    return namespace + "/" + name;
-  }
-
-  @Override
-  public synchronized OptionalLong revision() {
-    return lastSeenRevision < 0 ? OptionalLong.empty() : OptionalLong.of(lastSeenRevision);
+  protected OptionalLong revisionOf(Long storedVersion) {
+    return OptionalLong.of(storedVersion);
   }
 
   /** The store this lock keeps its record in. */
   public InMemoryLockStore store() {
     return store;
-  }
-
-  /** The lock's namespace. */
-  public String namespace() {
-    return namespace;
-  }
-
-  /** The lock's name. */
-  public String name() {
-    return name;
   }
 
   @Override

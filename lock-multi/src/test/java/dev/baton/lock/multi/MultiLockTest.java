@@ -152,17 +152,17 @@ class MultiLockTest {
   }
 
   /** A part that records being closed, and may fail to close. */
-  private final class ClosingLock extends InMemoryResourceLock implements AutoCloseable {
-    private final Exception failure;
+  private final class ClosingLock extends InMemoryResourceLock {
+    private final RuntimeException failure;
     boolean closed;
 
-    ClosingLock(InMemoryLockStore store, Exception failure) {
+    ClosingLock(InMemoryLockStore store, RuntimeException failure) {
       super(store, "ns", "app", ResourceLockConfig.of("me"));
       this.failure = failure;
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       closed = true;
       if (failure != null) {
         throw failure;
