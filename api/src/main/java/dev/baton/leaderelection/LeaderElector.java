@@ -75,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *   <li>An elector can be started again after a run ended.</li>
  * </ul>
  * Only one call to the lock is outstanding at a time: an attempt that falls due while the previous
- * call still hangs is skipped and counts as failed.
+ * call still hangs, or before the previous call's answer was handled (also one of an earlier run), is
+ * skipped and counts as failed.
  *
  * <h2>The state machine</h2>
  *
@@ -159,6 +160,13 @@ public final class LeaderElector {
   private final SerialExecutor notifications;
   /** Set while a call on the lock instance is outstanding (it may outlive the run that made it). */
   private final AtomicBoolean lockCallBusy = new AtomicBoolean();
+  /**
+   * Attempts whose answer (result, failure or time-out) has not been handled on {@code events} yet.
+   * The call frees {@link #lockCallBusy} when it returns, a moment before its answer is handed over;
+   * until that answer is handled, {@link #lockStateTrusted} may still claim a version the call
+   * moved, so no attempt starts (of this run, or of the next one). Touched on {@code events} only.
+   */
+  private int unhandledAnswers;
   private final OwnTerms ownTerms = new OwnTerms();
 
   // What the elector knows beyond one run. Written by tasks on `events` only; `run` also by
@@ -493,11 +501,13 @@ public final class LeaderElector {
       return;
     }
     long startNanos = runtime.nanoTime();
-    if (!lockCallBusy.compareAndSet(false, true)) {
-      LOG.warn("{}: previous call to lock {} has not returned yet; skipping this attempt", identity, lock.describe());
+    if (unhandledAnswers > 0 || !lockCallBusy.compareAndSet(false, true)) {
+      LOG.warn("{}: previous call to lock {} has not returned, or its answer has not been handled, yet; skipping "
+          + "this attempt", identity, lock.describe());
       continueLoop(r, startNanos, null);
       return;
     }
+    unhandledAnswers++;
     // Followers only: a leader ignores notifications, and its renewal's time is the term's. A refused
     // watch (a Role without the watch verb) is not tried again in this run.
     boolean openWatch = !leading && r.watching == Watching.NOT_YET && lock instanceof WatchableResourceLock;
@@ -521,6 +531,7 @@ public final class LeaderElector {
         lockCallBusy.set(false);
       }
     }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
+      unhandledAnswers--;
       if (!r.isActive()) {
         // Dropped: whatever the call read may have moved the lock's cached version.
         lockStateTrusted = false;

@@ -19,6 +19,9 @@ import java.util.concurrent.Executor;
  *   <li>{@link #pause()} (or {@link #pauseAtNextLockCall()}): nothing of the candidate runs (no timer,
  *       lock call, answer or callback) until {@link #resume()} runs all of it in the order it fell
  *       due, as SIGSTOP, a long garbage-collection pause or a VM migration does.</li>
+ *   <li>{@link #holdNextAnswer()}: the next lock call runs and returns (the lock is free again), but
+ *       its answer reaches the elector only at {@link #releaseAnswer()}, as when the lock-call thread
+ *       is descheduled between the lock's return and the hand-over of the result.</li>
  * </ul>
  */
 final class FreezableRuntime implements ElectionRuntime {
@@ -29,6 +32,9 @@ final class FreezableRuntime implements ElectionRuntime {
   /** What fell due while paused; null while running. */
   private List<Runnable> parked;
   private boolean pauseAtNextLockCall;
+  private boolean holdNextAnswer;
+  /** Hands the held answer over; null while none is held. */
+  private Runnable heldAnswer;
 
   FreezableRuntime(ElectionRuntime delegate) {
     this.delegate = delegate;
@@ -43,6 +49,28 @@ final class FreezableRuntime implements ElectionRuntime {
   /** Pauses the moment the candidate hands its next lock call over: the call runs after the resume. */
   synchronized void pauseAtNextLockCall() {
     pauseAtNextLockCall = true;
+  }
+
+  /** Holds the answer of the next lock call (the call itself runs) until {@link #releaseAnswer()}. */
+  synchronized void holdNextAnswer() {
+    holdNextAnswer = true;
+  }
+
+  /** Whether a lock call returned and its answer is held. */
+  synchronized boolean holdsAnswer() {
+    return heldAnswer != null;
+  }
+
+  /** Hands the held answer over, as a task of the shared runtime. */
+  void releaseAnswer() {
+    Runnable answer;
+    synchronized (this) {
+      answer = heldAnswer;
+      heldAnswer = null;
+    }
+    if (answer != null) {
+      delegate.schedule(Duration.ZERO, answer);
+    }
   }
 
   synchronized boolean isPaused() {
@@ -91,16 +119,27 @@ final class FreezableRuntime implements ElectionRuntime {
 
   @Override
   public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
+    boolean hold;
     synchronized (this) {
       if (pauseAtNextLockCall) {
         pauseAtNextLockCall = false;
         pause();
       }
+      hold = holdNextAnswer;
+      holdNextAnswer = false;
     }
     // The call starts only while running, and its answer is taken in only while running.
     CompletableFuture<T> answer = new CompletableFuture<>();
-    whenRunning(() -> delegate.callLock(call, timeout)
-        .whenComplete((value, error) -> whenRunning(() -> settle(answer, value, error))));
+    whenRunning(() -> delegate.callLock(call, timeout).whenComplete((value, error) -> {
+      Runnable handOver = () -> whenRunning(() -> settle(answer, value, error));
+      if (hold) {
+        synchronized (this) {
+          heldAnswer = handOver;
+        }
+      } else {
+        handOver.run();
+      }
+    }));
     return answer;
   }
 

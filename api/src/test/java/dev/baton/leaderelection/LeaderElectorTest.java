@@ -656,6 +656,35 @@ class LeaderElectorTest {
     }
 
     @Test
+    @DisplayName("A new run writes nothing without reading while the last call of the previous run has returned but its answer is not handled yet")
+    void newRunWaitsForThePreviousRunsAnswer() throws Exception {
+      FreezableRuntime held = new FreezableRuntime(world.runtime);
+      Candidate a = world.candidate("a", x -> x.runtime(held));
+      CompletableFuture<Void> first = a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+      world.runtime.advance(Duration.ofSeconds(3));             // renewed at 2 s, trusted: the fast path is allowed
+      // A record of another holder appears (a candidate with a skewed clock, a hand-written record).
+      ResourceLock other = world.rawLock("b");
+      LeaderElectionRecord mine = other.get().record();
+      other.update(LeaderElectionRecord.of("b", 15, at(world.elapsed()), at(world.elapsed()),
+          mine.leaderTransitions() + 1));
+      // The renewal of 4 s: its update conflicts, its get reads b's record (the lock's version is now
+      // b's), and the call returns; its answer is not handed over yet.
+      held.holdNextAnswer();
+      assertTrue(world.advanceUntil(held::holdsAnswer, RETRY.multipliedBy(2)));
+      a.elector.cancel();
+      assertTrue(world.advanceUntil(first::isDone, Duration.ofSeconds(1)), "the run did not end");
+      CompletableFuture<Void> second = a.elector.start();
+      world.runtime.advance(RETRY.multipliedBy(3));
+      assertEquals("b", world.storedHolder(), "the new run wrote over b's record with the version the dropped call read");
+      held.releaseAnswer();
+      world.runtime.advance(RETRY.multipliedBy(3));
+      assertEquals("b", world.storedHolder(), "the new run wrote over b's record once the old answer came");
+      assertFalse(a.elector.isLeader());
+      assertFalse(second.isDone());
+    }
+
+    @Test
     @DisplayName("The margin next to foreign electors: warned about when leaseDuration - renewDeadline (- 1 s when polling) is below retryPeriod")
     void foreignMargin() {
       Candidate a = world.candidate("a");
