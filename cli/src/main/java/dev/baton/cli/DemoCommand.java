@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code baton demo}: candidates in one process on an embedded backend, with crashes and handovers. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Starts an embedded backend and several candidates in this process, stops the leader a few times",
-        "(crash and graceful), prints the leadership timeline with the measured handover and failover times, and",
-        "writes the timeline as an SVG chart."})
+    description = {"Starts an embedded in-memory backend and several candidates in this process, stops the leader",
+        "a few times (crash and graceful), prints the leadership timeline with the measured handover and",
+        "failover times, and writes the timeline as an SVG chart."})
 final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--candidates", defaultValue = "3", description = "how many candidates (default ${DEFAULT-VALUE})")

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 public class LockOptions {
   @Option(names = "--lock", paramLabel = "TYPE", defaultValue = "${env:BATON_LOCK}",
-      description = "lock type: leases, configmaps, etcd, zookeeper, a migration PRIMARY-to-SECONDARY (env BATON_LOCK)")
+      description = "lock type: leases, configmaps, etcd, zookeeper, jdbc, a migration PRIMARY-to-SECONDARY (env BATON_LOCK)")
   String lockType;
 
   @Option(names = "--namespace", defaultValue = "${env:BATON_NAMESPACE}",
@@ -155,7 +155,7 @@ public class LockOptions {
   void requireLock() {
     if (lockType == null || lockType.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--lock TYPE is required (or BATON_LOCK): leases, configmaps, etcd, "
-          + "zookeeper, or PRIMARY-to-SECONDARY", null);
+          + "zookeeper, jdbc, or PRIMARY-to-SECONDARY", null);
     }
     if (name == null || name.isBlank()) {
       throw new CliException(ExitCodes.USAGE, "--name NAME is required (or BATON_NAME): the name of the lock", null);

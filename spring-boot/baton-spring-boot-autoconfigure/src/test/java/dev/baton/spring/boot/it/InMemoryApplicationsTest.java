@@ -3,7 +3,7 @@ package dev.baton.spring.boot.it;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@link TwoApplicationsOnOneLock} on the testkit's in-memory lock, shared through a named store. */
+/** {@link TwoApplicationsOnOneLock} on the in-memory lock of baton-lock-inmemory, shared through a named store. */
 class InMemoryApplicationsTest extends TwoApplicationsOnOneLock {
 
   private final String store = "two-apps-" + UUID.randomUUID();
