@@ -44,8 +44,8 @@ class BatonFailureAnalyzerTest {
     assertThat(analysis.getDescription())
         .isEqualTo("Baton leader election is on, but baton.lock.type is not set, baton.lock.name is not set.");
     assertThat(analysis.getAction())
-        .contains("baton.lock.type=etcd", "baton.lock.name=my-app", "Lock types on the class path: etcd, inmemory",
-            "baton.enabled=false");
+        .contains("baton.lock.type=configmaps", "baton.lock.name=my-app",
+            "Lock types on the class path: configmaps, etcd, inmemory, jdbc, leases, zookeeper", "baton.enabled=false");
   }
 
   @Test
@@ -53,15 +53,17 @@ class BatonFailureAnalyzerTest {
   void unknownType() {
     FailureAnalysis analysis = analyze("baton.lock.type=etdc", "baton.lock.name=app");
     assertThat(analysis.getDescription()).startsWith("baton.lock.type=etdc cannot be used.")
-        .contains("Unknown lock type \"etdc\". Did you mean \"etcd\"? Lock types found: etcd, inmemory");
-    assertThat(analysis.getAction()).contains("a lock type on the class path (etcd, inmemory)");
+        .contains("Unknown lock type \"etdc\". Did you mean \"etcd\"? Lock types found: configmaps, etcd, inmemory, jdbc, leases, zookeeper");
+    assertThat(analysis.getAction())
+        .contains("a lock type on the class path (configmaps, etcd, inmemory, jdbc, leases, zookeeper)");
   }
 
   @Test
   @DisplayName("A built-in lock type whose module is missing names the artifact to add")
   void missingModule() {
-    FailureAnalysis analysis = analyze("baton.lock.type=zookeeper", "baton.lock.name=app");
-    assertThat(analysis.getDescription()).contains("dev.baton:baton-lock-zookeeper");
+    // Every store backend is a test dependency (for ConfigurationMetadataTest); baton-lock-multi is not.
+    FailureAnalysis analysis = analyze("baton.lock.type=zookeeper-to-leases", "baton.lock.name=app");
+    assertThat(analysis.getDescription()).contains("dev.baton:baton-lock-multi");
   }
 
   @Test

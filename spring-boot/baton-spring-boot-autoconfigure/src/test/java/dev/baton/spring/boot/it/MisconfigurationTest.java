@@ -35,7 +35,8 @@ class MisconfigurationTest {
         "baton.lock.name", "app"), context -> { }))
         .hasRootCauseInstanceOf(dev.baton.leaderelection.resourcelock.LockTypeResolutionException.class);
     assertThat(output).contains("APPLICATION FAILED TO START")
-        .contains("baton.lock.type=leaze cannot be used. Unknown lock type \"leaze\". Lock types found: etcd, inmemory.")
-        .contains("Set baton.lock.type to a lock type on the class path (etcd, inmemory)");
+        .contains("baton.lock.type=leaze cannot be used. Unknown lock type \"leaze\". Lock types found: configmaps, etcd, inmemory, jdbc, leases, zookeeper.")
+        .contains("Set baton.lock.type to a lock type on the class path (configmaps, etcd, inmemory, jdbc, leases, "
+            + "zookeeper)");
   }
 }
