@@ -9,6 +9,7 @@ import dev.baton.leaderelection.resourcelock.LockTypeResolutionException;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
+import dev.baton.leaderelection.resourcelock.CompositeLockType;
 import dev.baton.leaderelection.resourcelock.ResourceLocks;
 import dev.baton.spring.boot.LeaderLifecycle;
 import dev.baton.spring.boot.LeaderOnlyTaskScheduler;
@@ -108,13 +109,28 @@ public final class BatonAutoConfiguration {
     }
   }
 
+  /**
+   * The lock type to show in the example: Leases when present, else the first type found that is
+   * meant for a new election (not the configmaps lock, kept for migrations, nor the in-memory lock,
+   * which elects within one process).
+   */
+  static String exampleLockType(Set<String> types) {
+    if (types.contains(ResourceLocks.LEASES)) {
+      return ResourceLocks.LEASES;
+    }
+    return types.stream()
+        .filter(t -> !t.equals(ResourceLocks.CONFIGMAPS) && !t.equals(ResourceLocks.INMEMORY)
+            && !t.equals(CompositeLockType.MULTI_PROVIDER_TYPE))
+        .findFirst().orElse(ResourceLocks.LEASES);
+  }
+
   private static void checkRequired(BatonProperties.Lock lock, String identity, ClassLoader classLoader) {
     List<String> problems = new ArrayList<>();
     List<String> examples = new ArrayList<>();
     if (isBlank(lock.getType())) {
       Set<String> types = ResourceLocks.availableLockTypes(classLoader);
       problems.add("baton.lock.type is not set");
-      examples.add("baton.lock.type=" + (types.isEmpty() ? ResourceLocks.LEASES : types.iterator().next()));
+      examples.add("baton.lock.type=" + exampleLockType(types));
     }
     if (isBlank(lock.getName())) {
       problems.add("baton.lock.name is not set");

@@ -38,13 +38,22 @@ class BatonFailureAnalyzerTest {
   }
 
   @Test
+  @DisplayName("The example lock type is Leases when present, else a type for new elections, never the migration or in-memory lock")
+  void exampleLockType() {
+    assertThat(BatonAutoConfiguration.exampleLockType(java.util.Set.of("configmaps", "etcd", "leases"))).isEqualTo("leases");
+    assertThat(BatonAutoConfiguration.exampleLockType(new java.util.TreeSet<>(java.util.Set.of("configmaps", "etcd", "inmemory", "multi"))))
+        .isEqualTo("etcd");
+    assertThat(BatonAutoConfiguration.exampleLockType(java.util.Set.of("inmemory"))).isEqualTo("leases");
+  }
+
+  @Test
   @DisplayName("Missing lock type and name: both named, with an example and the lock types found")
   void missingTypeAndName() {
     FailureAnalysis analysis = analyze();
     assertThat(analysis.getDescription())
         .isEqualTo("Baton leader election is on, but baton.lock.type is not set, baton.lock.name is not set.");
     assertThat(analysis.getAction())
-        .contains("baton.lock.type=configmaps", "baton.lock.name=my-app",
+        .contains("baton.lock.type=leases", "baton.lock.name=my-app",
             "Lock types on the class path: configmaps, etcd, inmemory, jdbc, leases, zookeeper", "baton.enabled=false");
   }
 
