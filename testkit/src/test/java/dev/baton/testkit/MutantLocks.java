@@ -450,14 +450,14 @@ final class MutantLocks {
   }
 
   /**
-   * The kit on a store whose stalled calls give up after the renew deadline the locks were made with
-   * (twice their client timeout): the lock bounds its calls by the renew deadline instead of the
-   * client timeout derived from it, so one hung call uses up a whole renewal.
+   * The kit on a store whose stalled calls give up after 1.75 times their client timeout: the lock
+   * bounds a call by a connect timeout plus the client timeout (or by most of the renew deadline), so
+   * one hung call uses up nearly a whole renewal.
    */
   static class RenewDeadlineTimeoutKit extends BaseKit {
     @Override
     Duration stalledCallsGiveUpAfter() {
-      return SimulatedStall.CLIENT_TIMEOUT.multipliedBy(2);
+      return SimulatedStall.CLIENT_TIMEOUT.multipliedBy(7).dividedBy(4);
     }
   }
 

@@ -127,10 +127,10 @@ class MutantLocksFailTheKitTest {
   }
 
   @Test
-  @DisplayName("A lock whose calls end at the renew deadline (twice the client timeout) against a stalled store fails the stalled-store test")
+  @DisplayName("A lock whose calls end at 1.75 times the client timeout against a stalled store fails the stalled-store test")
   void renewDeadlineAsTimeout() {
     assertCaught(failedTests(MutantLocks.RenewDeadlineTimeoutKit.class), "callsEndWithinClientTimeout",
-        "the call ignores its timeout", "calls bounded by the renew deadline instead of the client timeout");
+        "the call ignores its timeout", "calls bounded by 1.75 times the client timeout");
   }
 
   @Test
