@@ -247,17 +247,19 @@ final class MutantLocks {
    * An in-memory store the kit can stall ({@link LockCapability#STALL}): after {@link #stall()},
    * every call of its locks waits for an answer that never comes. Its locks give up after
    * {@link #clientTimeout()} with a {@link TransientLockException}, as a lock must; the
-   * locks of a {@link TimeoutIgnoringKit} wait until the stall is closed.
+   * locks of a {@link TimeoutIgnoringKit} wait until the stall is closed, those of a
+   * {@link RenewDeadlineTimeoutKit} twice as long.
    */
   static final class SimulatedStall implements StoreStall {
     private final InMemoryLockStore store;
-    private final boolean honoursTimeout;
+    private final Duration givesUpAfter;
     private final Object gate = new Object();
     private boolean stalled;
 
-    SimulatedStall(InMemoryLockStore store, boolean honoursTimeout) {
+    /** {@code givesUpAfter}: when a stalled call ends; null for never (it waits until the stall is closed). */
+    SimulatedStall(InMemoryLockStore store, Duration givesUpAfter) {
       this.store = store;
-      this.honoursTimeout = honoursTimeout;
+      this.givesUpAfter = givesUpAfter;
     }
 
     @Override
@@ -265,9 +267,12 @@ final class MutantLocks {
       return new StallableLock(this, store, namespace, name, ResourceLockConfig.of(identity));
     }
 
+    /** The client timeout the stall's locks are made with. */
+    static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(1);
+
     @Override
     public Duration clientTimeout() {
-      return Duration.ofSeconds(1);
+      return CLIENT_TIMEOUT;
     }
 
     @Override
@@ -285,14 +290,14 @@ final class MutantLocks {
       }
     }
 
-    /** Waits while stalled: at most the client timeout when the lock honours it, else until closed. */
+    /** Waits while stalled: at most {@code givesUpAfter}, or until closed when that is null. */
     void await(String call, String lock) throws LockException {
-      long deadline = System.nanoTime() + clientTimeout().toNanos();
+      long deadline = System.nanoTime() + (givesUpAfter == null ? 0 : givesUpAfter.toNanos());
       synchronized (gate) {
         while (stalled) {
-          long left = honoursTimeout ? deadline - System.nanoTime() : Long.MAX_VALUE;
+          long left = givesUpAfter != null ? deadline - System.nanoTime() : Long.MAX_VALUE;
           if (left <= 0) {
-            throw new TransientLockException(lock, "the store did not answer " + call + " within " + clientTimeout(), null);
+            throw new TransientLockException(lock, "the store did not answer " + call + " within " + givesUpAfter, null);
           }
           try {
             TimeUnit.NANOSECONDS.timedWait(gate, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
@@ -332,14 +337,14 @@ final class MutantLocks {
       return new StoreLock(store, namespace, name, ResourceLockConfig.of(identity));
     }
 
-    /** Whether the locks of the stall give up at their client timeout. */
-    boolean stalledLocksHonourTimeout() {
-      return true;
+    /** When a stalled call of the stall's locks gives up: at their client timeout; null for never. */
+    Duration stalledCallsGiveUpAfter() {
+      return SimulatedStall.CLIENT_TIMEOUT;
     }
 
     @Override
     protected StoreStall newStoreStall() {
-      return new SimulatedStall(store, stalledLocksHonourTimeout());
+      return new SimulatedStall(store, stalledCallsGiveUpAfter());
     }
 
     @Override
@@ -439,8 +444,20 @@ final class MutantLocks {
   /** The kit on a store whose stalled calls wait until the stall ends: the calls ignore their timeout. */
   static class TimeoutIgnoringKit extends BaseKit {
     @Override
-    boolean stalledLocksHonourTimeout() {
-      return false;
+    Duration stalledCallsGiveUpAfter() {
+      return null;
+    }
+  }
+
+  /**
+   * The kit on a store whose stalled calls give up after 1.75 times their client timeout: the lock
+   * bounds a call by a connect timeout plus the client timeout (or by most of the renew deadline), so
+   * one hung call uses up nearly a whole renewal.
+   */
+  static class RenewDeadlineTimeoutKit extends BaseKit {
+    @Override
+    Duration stalledCallsGiveUpAfter() {
+      return SimulatedStall.CLIENT_TIMEOUT.multipliedBy(7).dividedBy(4);
     }
   }
 

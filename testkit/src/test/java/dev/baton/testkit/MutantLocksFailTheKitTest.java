@@ -127,6 +127,13 @@ class MutantLocksFailTheKitTest {
   }
 
   @Test
+  @DisplayName("A lock whose calls end at 1.75 times the client timeout against a stalled store fails the stalled-store test")
+  void renewDeadlineAsTimeout() {
+    assertCaught(failedTests(MutantLocks.RenewDeadlineTimeoutKit.class), "callsEndWithinClientTimeout",
+        "the call ignores its timeout", "calls bounded by 1.75 times the client timeout");
+  }
+
+  @Test
   @DisplayName("An elector-group failure says what the lock did: each candidate's calls and how they ended")
   void electorFailureReportsLockCalls() {
     Map<String, String> failed = failedTests(MutantLocks.RefusingWritesKit.class);
