@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +38,11 @@ class KubernetesWatchResumeTest {
   private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
   private static final String GONE = "{\"type\":\"ERROR\",\"object\":{\"apiVersion\":\"v1\",\"kind\":\"Status\","
       + "\"status\":\"Failure\",\"code\":410,\"reason\":\"Expired\",\"message\":\"too old resource version\"}}";
-  static RecordingDispatcher dispatcher;
-  static KubernetesApi api;
+  // A mock server per test: these tests cut and blackhole connections to it through a proxy, and fabric8's
+  // mock server has been seen not to answer for over 10 s after such a test (two CI runs of 2026-11-30,
+  // here and in ElectionOnKubernetesTest); a later test must not inherit that.
+  RecordingDispatcher dispatcher;
+  KubernetesApi api;
 
   /** The CRUD dispatcher, recording each watch's resourceVersion and answering the next one with 410 when told. */
   static final class RecordingDispatcher extends KubernetesCrudDispatcher {
@@ -69,18 +72,18 @@ class KubernetesWatchResumeTest {
     }
   }
 
-  @BeforeAll
-  static void start() {
+  @BeforeEach
+  void start() {
     dispatcher = new RecordingDispatcher();
     api = KubernetesApi.mock(dispatcher);
   }
 
-  @AfterAll
-  static void stop() {
+  @AfterEach
+  void stop() {
     api.close();
   }
 
-  private static KubernetesClient through(TcpProxy proxy, int watchReconnectLimit) {
+  private KubernetesClient through(TcpProxy proxy, int watchReconnectLimit) {
     return api.newClient(c -> {
       c.setMasterUrl("https://127.0.0.1:" + proxy.port());
       c.setTrustCerts(true);
@@ -91,7 +94,7 @@ class KubernetesWatchResumeTest {
     });
   }
 
-  private static String version(String name) {
+  private String version(String name) {
     return api.client().leases().inNamespace("locks").withName(name).get().getMetadata().getResourceVersion();
   }
 
