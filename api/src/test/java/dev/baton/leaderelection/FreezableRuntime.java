@@ -1,7 +1,6 @@
 package dev.baton.leaderelection;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,8 +23,7 @@ import java.util.concurrent.Executor;
  *       is descheduled between the lock's return and the hand-over of the result.</li>
  * </ul>
  */
-final class FreezableRuntime implements ElectionRuntime {
-  private final ElectionRuntime delegate;
+final class FreezableRuntime extends ForwardingElectionRuntime {
   volatile boolean frozen;
   volatile boolean holdNextCallback;
   final List<Runnable> heldCallbacks = new CopyOnWriteArrayList<>();
@@ -37,7 +35,7 @@ final class FreezableRuntime implements ElectionRuntime {
   private Runnable heldAnswer;
 
   FreezableRuntime(ElectionRuntime delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   synchronized void pause() {
@@ -69,7 +67,7 @@ final class FreezableRuntime implements ElectionRuntime {
       heldAnswer = null;
     }
     if (answer != null) {
-      delegate.schedule(Duration.ZERO, answer);
+      delegate().schedule(Duration.ZERO, answer);
     }
   }
 
@@ -84,7 +82,7 @@ final class FreezableRuntime implements ElectionRuntime {
       due = parked == null ? List.of() : parked;
       parked = null;
     }
-    due.forEach(task -> delegate.schedule(Duration.ZERO, task));
+    due.forEach(task -> delegate().schedule(Duration.ZERO, task));
   }
 
   /** Runs {@code task} now, or keeps it for the resume while paused. */
@@ -98,19 +96,11 @@ final class FreezableRuntime implements ElectionRuntime {
     task.run();
   }
 
-  @Override
-  public Instant now() {
-    return delegate.now();
-  }
 
-  @Override
-  public long nanoTime() {
-    return delegate.nanoTime();
-  }
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
-    return delegate.schedule(delay, () -> {
+    return delegate().schedule(delay, () -> {
       if (!frozen) {
         whenRunning(task);
       }
@@ -130,7 +120,7 @@ final class FreezableRuntime implements ElectionRuntime {
     }
     // The call starts only while running, and its answer is taken in only while running.
     CompletableFuture<T> answer = new CompletableFuture<>();
-    whenRunning(() -> delegate.callLock(call, timeout).whenComplete((value, error) -> {
+    whenRunning(() -> delegate().callLock(call, timeout).whenComplete((value, error) -> {
       Runnable handOver = () -> whenRunning(() -> settle(answer, value, error));
       if (hold) {
         synchronized (this) {
@@ -153,7 +143,7 @@ final class FreezableRuntime implements ElectionRuntime {
 
   @Override
   public Executor callbackExecutor() {
-    Executor callbacks = delegate.callbackExecutor();
+    Executor callbacks = delegate().callbackExecutor();
     return task -> {
       // The elector runs onStartedLeading and onStoppedLeading with CompletableFuture.runAsync;
       // notifications (onNewLeader) go through a serial executor and are never held.
@@ -166,8 +156,4 @@ final class FreezableRuntime implements ElectionRuntime {
     };
   }
 
-  @Override
-  public double random() {
-    return delegate.random();
-  }
 }

@@ -1,8 +1,8 @@
 package dev.baton.testkit;
 
 import dev.baton.leaderelection.ElectionRuntime;
+import dev.baton.leaderelection.ForwardingElectionRuntime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * {@link TimeDriver} measures on them, and a runtime of {@code ElectionRuntime.create()} would
  * replace them.)
  */
-final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
+final class IsolatedLockCalls extends ForwardingElectionRuntime implements AutoCloseable {
 
   /**
    * Threads per test: more than the system runtime's 8. An elector has one call in flight at a
@@ -39,20 +39,19 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
   private static final int THREADS = 32;
   private static final AtomicInteger POOLS = new AtomicInteger();
 
-  private final ElectionRuntime shared;
   private final ThreadPoolExecutor calls;
   private final ScheduledThreadPoolExecutor timeouts;
   private final ElectionRuntime own;
 
   private IsolatedLockCalls(ElectionRuntime shared) {
-    this.shared = shared;
+    super(shared);
     String prefix = "baton-kit-" + POOLS.incrementAndGet() + "-";
     this.calls = new ThreadPoolExecutor(THREADS, THREADS, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         daemonThreads(prefix + "lock-call-"));
     calls.allowCoreThreadTimeOut(true);
     this.timeouts = new ScheduledThreadPoolExecutor(1, daemonThreads(prefix + "timeout-"));
     timeouts.setRemoveOnCancelPolicy(true);
-    this.own = ElectionRuntime.create(timeouts, calls, shared.callbackExecutor());
+    this.own = ElectionRuntime.create(timeouts, calls, delegate().callbackExecutor());
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
@@ -113,20 +112,8 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
   record Isolated(TimeDriver time, Optional<IsolatedLockCalls> pool) {
   }
 
-  @Override
-  public Instant now() {
-    return shared.now();
-  }
 
-  @Override
-  public long nanoTime() {
-    return shared.nanoTime();
-  }
 
-  @Override
-  public Cancellable schedule(Duration delay, Runnable task) {
-    return shared.schedule(delay, task);
-  }
 
   /** Runs the call on this test's own pool; its time-out runs on this test's own timer thread. */
   @Override
@@ -134,15 +121,7 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
     return own.callLock(call, timeout);
   }
 
-  @Override
-  public Executor callbackExecutor() {
-    return shared.callbackExecutor();
-  }
 
-  @Override
-  public double random() {
-    return shared.random();
-  }
 
   /**
    * Interrupts the calls still running (hung ones), drops pending time-outs and ends the threads.
@@ -157,6 +136,6 @@ final class IsolatedLockCalls implements ElectionRuntime, AutoCloseable {
 
   @Override
   public String toString() {
-    return "IsolatedLockCalls{" + shared + ", " + calls.getActiveCount() + " calls running}";
+    return "IsolatedLockCalls{" + delegate() + ", " + calls.getActiveCount() + " calls running}";
   }
 }

@@ -1,11 +1,10 @@
 package dev.baton.testkit;
 
 import dev.baton.leaderelection.ElectionRuntime;
+import dev.baton.leaderelection.ForwardingElectionRuntime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -26,8 +25,7 @@ import org.apiguardian.api.API;
  * {@link #schedule} (as the kit does); a thread of the leader's own keeps running.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
-public final class PausableElectionRuntime implements ElectionRuntime {
-  private final ElectionRuntime delegate;
+public final class PausableElectionRuntime extends ForwardingElectionRuntime {
   private final Object monitor = new Object();
   private final List<Runnable> held = new ArrayList<>();
   private boolean paused;
@@ -40,7 +38,7 @@ public final class PausableElectionRuntime implements ElectionRuntime {
    * @param delegate the runtime that keeps running
    */
   public PausableElectionRuntime(ElectionRuntime delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
   }
 
   /** Freezes the candidate now. */
@@ -95,7 +93,7 @@ public final class PausableElectionRuntime implements ElectionRuntime {
       held.clear();
     }
     for (Runnable task : due) {
-      delegate.schedule(Duration.ZERO, task);
+      delegate().schedule(Duration.ZERO, task);
     }
   }
 
@@ -109,19 +107,11 @@ public final class PausableElectionRuntime implements ElectionRuntime {
     task.run();
   }
 
-  @Override
-  public Instant now() {
-    return delegate.now();
-  }
 
-  @Override
-  public long nanoTime() {
-    return delegate.nanoTime();
-  }
 
   @Override
   public Cancellable schedule(Duration delay, Runnable task) {
-    return delegate.schedule(delay, () -> runOrHold(task));
+    return delegate().schedule(delay, () -> runOrHold(task));
   }
 
   @Override
@@ -136,7 +126,7 @@ public final class PausableElectionRuntime implements ElectionRuntime {
       }
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    runOrHold(() -> delegate.callLock(call, timeout).whenComplete((value, error) -> runOrHold(() -> {
+    runOrHold(() -> delegate().callLock(call, timeout).whenComplete((value, error) -> runOrHold(() -> {
       if (error != null) {
         result.completeExceptionally(error);
       } else {
@@ -148,17 +138,13 @@ public final class PausableElectionRuntime implements ElectionRuntime {
 
   @Override
   public Executor callbackExecutor() {
-    Executor callbacks = delegate.callbackExecutor();
+    Executor callbacks = delegate().callbackExecutor();
     return task -> runOrHold(() -> callbacks.execute(task));
   }
 
-  @Override
-  public double random() {
-    return delegate.random();
-  }
 
   @Override
   public String toString() {
-    return "PausableElectionRuntime{" + (isPaused() ? "paused" : "running") + ", pauses=" + pauses() + ", " + delegate + "}";
+    return "PausableElectionRuntime{" + (isPaused() ? "paused" : "running") + ", pauses=" + pauses() + ", " + delegate() + "}";
   }
 }
