@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -521,15 +522,11 @@ public final class LeaderElector {
     Duration timeout = leading
         ? Duration.ofNanos(Math.max(1_000_000, termDeadline - startNanos))
         : config.renewDeadline();
-    runtime.<Outcome>callLock(() -> {
-      try {
-        if (openWatch) {
-          openWatch(r);
-        }
-        return attempt.call();
-      } finally {
-        lockCallBusy.set(false);
+    this.<Outcome>callHoldingLock(() -> {
+      if (openWatch) {
+        openWatch(r);
       }
+      return attempt.call();
     }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
       unhandledAnswers--;
       if (!r.isActive()) {
@@ -761,6 +758,39 @@ public final class LeaderElector {
   }
 
   /**
+   * Runs a lock call on the runtime's lock-call pool while {@link #lockCallBusy} is held, and frees it
+   * when the call returns. A call still queued when its answer is given up (the pool is saturated, as
+   * when thousands of electors share it past the store's ceiling) never runs: the elector has already
+   * counted it as failed, and running it later would spend a lock-call thread on an answer nobody
+   * waits for while the live calls of every other elector queue behind it, until none answers in time.
+   * Such a call touched nothing, so {@code lockCallBusy} is freed at once.
+   */
+  private <T> CompletableFuture<T> callHoldingLock(Callable<T> call, Duration timeout) {
+    AtomicBoolean claimed = new AtomicBoolean();
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    runtime.<T>callLock(() -> {
+      if (!claimed.compareAndSet(false, true)) {
+        return null;   // given up before it started: it reaches nothing
+      }
+      try {
+        return call.call();
+      } finally {
+        lockCallBusy.set(false);
+      }
+    }, timeout).whenComplete((value, error) -> {
+      if (claimed.compareAndSet(false, true)) {
+        lockCallBusy.set(false);   // never started, and now never will
+      }
+      if (error != null) {
+        answer.completeExceptionally(error);
+      } else {
+        answer.complete(value);
+      }
+    });
+    return answer;
+  }
+
+  /**
    * client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept.
    * One {@link ReleaseAttempt} reads, checks that the record is still this elector's term and writes,
    * so nothing an earlier (perhaps abandoned) call did can make it overwrite another holder's record.
@@ -776,13 +806,7 @@ public final class LeaderElector {
       return;
     }
     ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
-    runtime.<ReleaseAttempt.Result>callLock(() -> {
-      try {
-        return attempt.call();
-      } finally {
-        lockCallBusy.set(false);
-      }
-    }, config.renewDeadline()).whenComplete((result, error) -> events.execute(() -> {
+    callHoldingLock(attempt::call, config.renewDeadline()).whenComplete((result, error) -> events.execute(() -> {
       if (error != null) {
         lockStateTrusted = false;
         Throwable cause = unwrap(error);
