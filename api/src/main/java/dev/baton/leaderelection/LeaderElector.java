@@ -651,6 +651,9 @@ public final class LeaderElector {
         startNanos + renewDeadlineNanos));
     r.term = term;
     moveTo(r, State.LEADING);
+    // A leader learns everything through its renewals and never acts on a notification; a run that
+    // stops leading ends. Holding the watch would only make the store send it each of its own renewals.
+    closeWatch(r);
     LOG.info("{}: successfully acquired lease {}", identity, lock.describe());
     recordEvent("became leader");
     metrics.leaderOn(config.name());

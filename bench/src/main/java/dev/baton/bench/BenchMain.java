@@ -208,7 +208,7 @@ public final class BenchMain {
         }
         md.append(String.format(Locale.ROOT, "### %s%n%nRaw ceiling: **%.0f writes/s** (mean %.2f ms per write, %d failed)%n%n",
             name, raw.writesPerSecond(), raw.meanLatencyMs(), raw.failures()));
-        md.append("| target (of raw) | ").append(SCALE_HEADER.substring(2));
+        md.append("| target (of raw) | ").append(SCALE_HEADER.substring(2).replaceFirst("\\| --- ", "| --- | --- "));
         double bestClean = 0;
         for (double f : ramp) {
           int n = (int) Math.round(f * raw.writesPerSecond() * t.retry().toMillis() / 1000.0);
