@@ -147,10 +147,24 @@ public final class BenchMain {
       Timings t = timing.timings();
       StringBuilder md = new StringBuilder();
       md.append("Durations ").append(t).append(".\n\n").append(SCALE_HEADER);
+      StringBuilder fabric8 = new StringBuilder();
       for (String name : backends) {
+        if (name.equals("fabric8")) {
+          Fabric8Scale.Result r = new Fabric8Scale(t, electors, parse(duration)).run();
+          fabric8.append(String.format(Locale.ROOT, "| fabric8 LeaderElector (leases, mock API server) | %d | %d | %d | "
+                  + "%.0f | %.0f | %d | %.1f MB (%.1f MB) | %.1f s |%n", r.electors(), r.leading(), r.lost(),
+              r.requestsPerSecond(), r.readsPerSecond(), r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(),
+              r.acquireAllMs() / 1000));
+          continue;
+        }
         try (Backend b = backend(name, t)) {
           md.append(scaleRow(new ScaleBenchmark(t, electors, candidates, parse(duration), handovers).run(b)));
         }
+      }
+      if (!fabric8.isEmpty()) {
+        md.append("\n| reference | electors | leading at the end | terms lost | requests/s | of which reads/s | JVM threads "
+            + "(peak) | heap after GC (baseline) | all led after |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+            .append(fabric8);
       }
       System.out.println(md);
       return 0;
