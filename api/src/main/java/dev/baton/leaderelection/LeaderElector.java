@@ -4,6 +4,7 @@ import dev.baton.leaderelection.AcquireOrRenewAttempt.Foreign;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Observation;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Outcome;
 import dev.baton.leaderelection.ElectionRuntime.Cancellable;
+import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
@@ -527,7 +528,7 @@ public final class LeaderElector {
         openWatch(r);
       }
       return attempt.call();
-    }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
+    }, timeout, leading ? LockCallPriority.LEADER : LockCallPriority.FOLLOWER).whenComplete((outcome, error) -> events.execute(() -> {
       unhandledAnswers--;
       if (!r.isActive()) {
         // Dropped: whatever the call read may have moved the lock's cached version.
@@ -768,7 +769,7 @@ public final class LeaderElector {
    * waits for while the live calls of every other elector queue behind it, until none answers in time.
    * Such a call touched nothing, so {@code lockCallBusy} is freed at once.
    */
-  private <T> CompletableFuture<T> callHoldingLock(Callable<T> call, Duration timeout) {
+  private <T> CompletableFuture<T> callHoldingLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
     AtomicBoolean claimed = new AtomicBoolean();
     CompletableFuture<T> answer = new CompletableFuture<>();
     runtime.<T>callLock(() -> {
@@ -780,7 +781,7 @@ public final class LeaderElector {
       } finally {
         lockCallBusy.set(false);
       }
-    }, timeout).whenComplete((value, error) -> {
+    }, timeout, priority).whenComplete((value, error) -> {
       if (claimed.compareAndSet(false, true)) {
         lockCallBusy.set(false);   // never started, and now never will
       }
@@ -809,7 +810,7 @@ public final class LeaderElector {
       return;
     }
     ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
-    callHoldingLock(attempt::call, config.renewDeadline()).whenComplete((result, error) -> events.execute(() -> {
+    callHoldingLock(attempt::call, config.renewDeadline(), LockCallPriority.LEADER).whenComplete((result, error) -> events.execute(() -> {
       if (error != null) {
         lockStateTrusted = false;
         Throwable cause = unwrap(error);

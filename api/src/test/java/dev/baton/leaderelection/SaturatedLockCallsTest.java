@@ -31,9 +31,9 @@ class SaturatedLockCallsTest {
     }
 
     @Override
-    public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
+    public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
       if (!saturated) {
-        return super.callLock(call, timeout);
+        return super.callLock(call, timeout, priority);
       }
       CompletableFuture<T> answer = new CompletableFuture<>();
       queued.add(() -> {
