@@ -97,12 +97,13 @@ final class ScaleBenchmark {
     ThreadPeaks peaks = new ThreadPeaks();
     long start = System.nanoTime();
     races.forEach(r -> r.electors.forEach(LeaderElector::start));
-    boolean allLed = Election.await(() -> peaks.sample() && leadingElections.get() == elections,
+    boolean allLed = awaitCoarsely(() -> peaks.sample() && leadingElections.get() == elections,
         Duration.ofMinutes(3));
     double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
     System.err.printf("[%s] %d of %d elections have a leader after %.1f s%n", backend.name(), leadingElections.get(),
         elections, (System.nanoTime() - start) / 1e9);
-    Election.pause(timings.retry().multipliedBy(2));
+    long settle = System.nanoTime() + timings.retry().multipliedBy(2).toNanos();
+    awaitCoarsely(() -> System.nanoTime() - settle >= 0, timings.retry().multipliedBy(3));
     races.forEach(r -> r.locks.forEach(CountingLock::reset));
     lost.set(0);
     steady = true;
@@ -111,7 +112,7 @@ final class ScaleBenchmark {
     CompletableFuture<List<Double>> handovers = handoverSamples == 0
         ? CompletableFuture.completedFuture(List.of())
         : CompletableFuture.supplyAsync(() -> handovers(backend));
-    Election.await(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
+    awaitCoarsely(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
     List<Double> handoverMs = handovers.get(10, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - steadyStart) / 1e9;
     steady = false;
@@ -199,20 +200,33 @@ final class ScaleBenchmark {
   private static final class ThreadPeaks {
     volatile int baton;
     volatile int jvm;
-    private long lastNanos;
 
-    /** Samples at most every 20 ms (listing every thread costs); always true, for use in a condition. */
+    /** Counts live threads (without their stacks); always true, for use in a condition. */
     boolean sample() {
-      long now = System.nanoTime();
-      if (now - lastNanos < 20_000_000L) {
-        return true;
+      Thread[] threads = new Thread[Thread.activeCount() + 64];
+      int n = Thread.enumerate(threads);
+      int named = 0;
+      for (int i = 0; i < n; i++) {
+        if (threads[i].getName().startsWith("baton-")) {
+          named++;
+        }
       }
-      lastNanos = now;
-      baton = Math.max(baton, (int) Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().startsWith("baton-")).count());
+      baton = Math.max(baton, named);
       jvm = Math.max(jvm, Resources.jvmThreads());
       return true;
     }
+  }
+
+  /** Waits for {@code condition}, checking every 20 ms: the scale run needs no finer time, and its checks cost. */
+  private static boolean awaitCoarsely(java.util.function.BooleanSupplier condition, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+    }
+    return true;
   }
 
   private static double heapAfterGcMb() {
