@@ -45,11 +45,13 @@ final class ScaleBenchmark {
    * @param minutes how long the steady state was observed
    * @param openResources connections and watches held at the end
    * @param handoverMs graceful handovers of a separate election during the steady state
+   * @param cpuCores CPU time this JVM used per second of steady state (1.0 = one core busy), in-process
+   *     servers (ZooKeeper, the mock API server) included
    */
   record Result(String backend, int elections, int candidates, int leading, int lostTerms, double lostPerMinute,
       int missedRenewals, double longestGapMs, int overlaps, double renewalsPerSecond, double callsPerSecond,
       int batonThreadsPeak, int jvmThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs,
-      double minutes, String openResources, Stats handoverMs) {
+      double minutes, String openResources, Stats handoverMs, double cpuCores) {
   }
 
   /** One election of the run and its candidates. */
@@ -108,6 +110,7 @@ final class ScaleBenchmark {
     lost.set(0);
     steady = true;
     long steadyStart = System.nanoTime();
+    long cpuStart = processCpuNanos();
     long end = steadyStart + duration.toNanos();
     CompletableFuture<List<Double>> handovers = handoverSamples == 0
         ? CompletableFuture.completedFuture(List.of())
@@ -115,6 +118,7 @@ final class ScaleBenchmark {
     awaitCoarsely(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
     List<Double> handoverMs = handovers.get(10, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - steadyStart) / 1e9;
+    double cpuCores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
     steady = false;
     long writes = 0;
     long calls = 0;
@@ -141,7 +145,7 @@ final class ScaleBenchmark {
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
     return new Result(backend.name(), elections, candidates, leadingAtEnd, lostDuringRun, lostDuringRun / (seconds / 60),
         missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.jvm, heap, baseline,
-        acquireAll, seconds / 60, resources, Stats.of(handoverMs));
+        acquireAll, seconds / 60, resources, Stats.of(handoverMs), cpuCores);
   }
 
   private LeaderElector elector(Race race, CountingLock lock) {
@@ -227,6 +231,10 @@ final class ScaleBenchmark {
       java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
     }
     return true;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double heapAfterGcMb() {
