@@ -235,9 +235,12 @@ class EtcdSharedWatchTest {
           AtomicBoolean closed = new AtomicBoolean();
           RecordWatch w = transient_.watch(r -> {
             if (closed.get()) {
-              calledAfterClose.set(true);
+              calledAfterClose.set(true); // called after close() returned
             }
             sleepQuietly(1); // widen the window of a delivery in flight
+            if (closed.get()) {
+              calledAfterClose.set(true); // close() returned while this delivery was still running
+            }
           });
           Thread.sleep(5);
           w.close();
@@ -253,7 +256,7 @@ class EtcdSharedWatchTest {
       }
       assertEquals(expected, kept);
       assertTrue(closedWatches > 5, "only " + closedWatches + " watches opened and closed during the writes");
-      assertFalse(calledAfterClose.get(), "a listener was called after its watch's close() returned");
+      assertFalse(calledAfterClose.get(), "a listener ran after its watch's close() returned");
     }
   }
 
@@ -347,6 +350,38 @@ class EtcdSharedWatchTest {
       } finally {
         s1.close();
         s2.close();
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("Events the running stream hands a subscription before its anchor are kept: those after the read delivered, those before dropped")
+  void eventsBeforeTheAnchorAreBuffered() throws Exception {
+    String ns = "buffer-" + UUID.randomUUID();
+    String directory = EtcdLockSettings.DEFAULT_PREFIX + "/" + ns + "/";
+    ByteSequence k = EtcdServer.bytes(key(ns, "k"));
+    List<String> running = new CopyOnWriteArrayList<>();
+    List<String> late = new CopyOnWriteArrayList<>();
+    try (Client client = newClient(etcd.endpoints());
+        EtcdLock first = lock(client, ns, "k")) {
+      first.watch(r -> running.add(holder(r))); // the stream runs
+      SharedEtcdWatch.Subscription sub = SharedEtcdWatch.subscribe(client, directory, k, TIMEOUT,
+          b -> late.add(decoded(b)));
+      try {
+        put(key(ns, "k"), "before-read");
+        Await.until(() -> running.contains("before-read"), Duration.ofSeconds(10), "the stream to dispatch it");
+        GetResponse read = client.getKVClient().get(k).get(10, TimeUnit.SECONDS);
+        put(key(ns, "k"), "after-read");
+        // Dispatched to the subscription (not anchored yet) before its anchor is applied.
+        Await.until(() -> running.contains("after-read"), Duration.ofSeconds(10), "the stream to dispatch it");
+        assertTrue(late.isEmpty(), "nothing is delivered before the anchor: " + late);
+        assertTrue(sub.anchor(read));
+        assertEquals(List.of("after-read"), late, "the write after the anchor read, from the buffer; not the one before");
+        put(key(ns, "k"), "later");
+        Await.until(() -> late.size() == 2, Duration.ofSeconds(10), "a later write");
+        assertEquals(List.of("after-read", "later"), late);
+      } finally {
+        sub.close();
       }
     }
   }
