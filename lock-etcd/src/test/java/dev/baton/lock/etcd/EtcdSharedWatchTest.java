@@ -486,4 +486,52 @@ class EtcdSharedWatchTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("A resync of a namespace larger than one page reads every page: keys on the second page are neither lost nor taken as deleted")
+  void resyncReadsEveryPage() throws Exception {
+    String ns = "pages-" + UUID.randomUUID();
+    int n = SharedEtcdWatch.RESYNC_PAGE + 100;
+    URI server = URI.create(etcd.endpoints().split(",")[0].trim());
+    Map<Integer, List<String>> seen = new ConcurrentHashMap<>();
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      writes.add(etcd.client().getKVClient().put(EtcdServer.bytes(key(ns, String.format("k%04d", i))),
+          ByteSequence.from(record("a"))));
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    try (TcpProxy proxy = TcpProxy.to(server.getHost(), server.getPort());
+        Client client = newClient("http://127.0.0.1:" + proxy.port())) {
+      List<EtcdLock> locks = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          EtcdLock lock = lock(client, ns, String.format("k%04d", i));
+          locks.add(lock);
+          List<String> mine = new CopyOnWriteArrayList<>();
+          seen.put(i, mine);
+          lock.watch(r -> mine.add(holder(r)));
+        }
+        proxy.setMode(ProxyMode.RESET);
+        delete(key(ns, "k0000"));                     // first page
+        put(key(ns, String.format("k%04d", n - 1)), "changed"); // second page
+        long head = etcd.client().getKVClient().get(EtcdServer.bytes(key(ns, "k0001"))).get(10, TimeUnit.SECONDS)
+            .getHeader().getRevision();
+        etcd.client().getKVClient().compact(head).get(10, TimeUnit.SECONDS);
+        proxy.setMode(ProxyMode.PASS);
+
+        Await.until(() -> !seen.get(0).isEmpty() && !seen.get(n - 1).isEmpty(), Duration.ofSeconds(15),
+            "the resync's deliveries on both pages");
+        put(key(ns, "k0001"), "after");
+        Await.until(() -> !seen.get(1).isEmpty(), Duration.ofSeconds(10), "a write after the resync");
+        assertEquals(List.of("deleted"), seen.get(0));
+        assertEquals(List.of("changed"), seen.get(n - 1));
+        assertEquals(List.of("after"), seen.get(1));
+        for (int i = 2; i < n - 1; i++) {
+          assertEquals(List.of(), seen.get(i), "k" + i + " did not change");
+        }
+      } finally {
+        locks.forEach(EtcdLock::close);
+      }
+    }
+  }
 }
