@@ -113,6 +113,30 @@ final class ZooKeeperServer implements AutoCloseable {
     return Integer.parseInt(m.group(1));
   }
 
+  /**
+   * The paths one session watches on the first server, from the four-letter word {@code wchc}.
+   *
+   * @param sessionId the session
+   * @return its watched paths, sorted; empty when it watches none
+   */
+  java.util.List<String> watchedPaths(long sessionId) throws Exception {
+    String answer = org.apache.zookeeper.client.FourLetterWordMain.send4LetterWord(host(), port(), "wchc");
+    if (answer.contains("not in the whitelist") || answer.contains("not executed")) {
+      throw new IllegalStateException("the ZooKeeper server at " + connect + " did not list its watches (wchc): " + answer);
+    }
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    boolean mine = false;
+    for (String line : answer.split("\n")) {
+      if (line.startsWith("0x")) {
+        mine = Long.parseUnsignedLong(line.substring(2).trim(), 16) == sessionId;
+      } else if (mine && !line.isBlank()) {
+        paths.add(line.trim());
+      }
+    }
+    java.util.Collections.sort(paths);
+    return paths;
+  }
+
   @Override
   public synchronized void close() throws Exception {
     if (client != null) {

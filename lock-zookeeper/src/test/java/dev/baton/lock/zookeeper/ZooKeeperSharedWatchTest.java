@@ -52,7 +52,10 @@ class ZooKeeperSharedWatchTest {
 
   private static CuratorFramework newClient(String connect) throws InterruptedException {
     // A short session, so that the client notices a hung connection within seconds (2/3 of it).
-    CuratorFramework client = CuratorFrameworkFactory.newClient(connect, 6_000, 5_000, new RetryOneTime(100));
+    // No ensemble tracker: its watch on /zookeeper/config, set at some point after connecting, would
+    // make the server's watch count move on its own.
+    CuratorFramework client = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(6_000)
+        .connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(100)).ensembleTracker(false).build();
     client.start();
     assertTrue(client.blockUntilConnected(10, TimeUnit.SECONDS), "no connection to " + connect);
     return client;
@@ -109,6 +112,8 @@ class ZooKeeperSharedWatchTest {
       assertEquals(n, SharedNamespaceWatch.subscriptions(client, parent), "every watch is a subscription of one shared watch");
       assertEquals(openBefore + 1, SharedNamespaceWatch.openWatches(), "one shared watch for the namespace");
       assertEquals(serverWatchesBefore + 1, zookeeper.watchCount(), "the server holds exactly one more watch (wchs)");
+      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      assertEquals(List.of(parent), zookeeper.watchedPaths(session), "the client's session watches the namespace only (wchc)");
       assertTrue(Thread.activeCount() - threadsBefore <= 2, "threads before " + threadsBefore + ", after "
           + Thread.activeCount() + ": no thread per lock");
       assertTrue(seen.stream().allMatch(s -> s.changes.isEmpty()), "the anchor states are not delivered");
@@ -155,6 +160,7 @@ class ZooKeeperSharedWatchTest {
           "closing the last subscription closes the shared watch");
       Await.until(() -> serverWatches() == serverWatchesBefore, Duration.ofSeconds(10),
           "closing the last subscription removes the watch on the server");
+      assertEquals(List.of(), zookeeper.watchedPaths(session), "the client's session watches nothing more (wchc)");
     } finally {
       watches.forEach(RecordWatch::close);
       locks.forEach(ZooKeeperLock::close);
