@@ -52,7 +52,15 @@ import org.slf4j.LoggerFactory;
  * added again (idempotent on the server) and, once that is answered, every watched node is read
  * again, so changes made while the connection was down are delivered. A subscription anchored
  * during the break is covered the same way: the watch is re-added after its registration, and the
- * read that follows sees every later write.
+ * read that follows sees every later write. (Across a new session the order of answers is ZooKeeper's
+ * only as far as the new server is not behind the old one; a server that is behind can show an older
+ * state, which the zxid rule does not deliver, or the absence of a node created just before, which is
+ * delivered as a deletion; the node's next write is delivered again. The elector takes a deletion as
+ * a reason to attempt at once, and an attempt starts by reading the record, so this costs one read.)
+ *
+ * <p>Removing the watch removes every watcher of the client on the namespace node (ZooKeeper's
+ * {@code removeAllWatches}): the server keeps one watch per path and connection, so removing a single
+ * watcher object only checks the server's watch and leaves it in place.
  */
 final class SharedNamespaceWatch {
   private static final Logger LOG = LoggerFactory.getLogger(SharedNamespaceWatch.class);

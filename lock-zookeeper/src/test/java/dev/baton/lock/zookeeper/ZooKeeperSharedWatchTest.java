@@ -226,6 +226,7 @@ class ZooKeeperSharedWatchTest {
           seen.add(s);
         }
         for (ProxyMode cut : List.of(ProxyMode.RESET, ProxyMode.BLACKHOLE)) {
+          int addsBefore = SharedNamespaceWatch.watchAdds();
           proxy.setMode(cut);
           String meanwhile = "while-" + cut.kind();
           for (int i = 0; i < n; i++) {
@@ -244,6 +245,9 @@ class ZooKeeperSharedWatchTest {
           proxy.setMode(ProxyMode.PASS);
           Await.until(() -> seen.stream().allMatch(s -> s.changes.contains(meanwhile)), Duration.ofSeconds(30),
               "the writes made while cut off (" + cut + ") are delivered: " + seen.get(0).changes);
+          assertTrue(SharedNamespaceWatch.watchAdds() > addsBefore, "the shared watch was added again after " + cut);
+          assertEquals(n, SharedNamespaceWatch.subscriptions(client, parent), "the " + n + " watches are still "
+              + "subscriptions of the one shared watch");
           String after = "after-" + cut.kind();
           for (int i = 0; i < n; i++) {
             zookeeper.put(parent + "/lock-" + i, record(after));
