@@ -14,6 +14,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +42,13 @@ public class ZooKeeperLockCallBenchmark {
   @Setup
   public void setUp() throws Exception {
     server = new TestingServer(true);
-    client = CuratorFrameworkFactory.newClient(server.getConnectString(), 30_000, 5_000, new RetryOneTime(50));
+    // Like every client the provider builds: ZooKeeper's request timeout equal to the lock's call timeout,
+    // which bounds synchronous calls (the lock then makes its get and update synchronously, as the raw calls).
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+        Long.toString(ResourceLockOptions.DEFAULT_CLIENT_TIMEOUT.toMillis()));
+    client = CuratorFrameworkFactory.builder().connectString(server.getConnectString()).sessionTimeoutMs(30_000)
+        .connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(50)).zkClientConfig(config).build();
     client.start();
     client.blockUntilConnected();
     lock = new ZooKeeperLock(client, ZooKeeperLockSettings.DEFAULT_ROOT, "jmh", "lock", ResourceLockConfig.of("me"),

@@ -26,7 +26,7 @@ class ZooKeeperLockConformanceTest extends ResourceLockConformanceKit {
   @BeforeAll
   static void startZooKeeper() throws Exception {
     zookeeper = ZooKeeperServer.start();
-    // An elector's first lock call opens the watch (a Curator cache, waiting for its first load) before
+    // An elector's first lock call opens the watch (the namespace's shared watch, waiting for its registration and anchor read) before
     // it gets and creates. In a cold JVM on a loaded 2-core machine that call can outlast the kit's 1 s
     // timeout, and the kit's first-acquisition bound allows no failed attempt: warm those paths first.
     try (ZooKeeperLock warm = new ZooKeeperLock(zookeeper.client(), ZooKeeperLockSettings.DEFAULT_ROOT,

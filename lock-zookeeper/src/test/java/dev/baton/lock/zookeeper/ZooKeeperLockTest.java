@@ -77,6 +77,11 @@ class ZooKeeperLockTest {
       assertEquals(0, zookeeper.client().checkExists().forPath("/apps/elections/team-a/" + name).getEphemeralOwner(),
           "the node is persistent: leadership does not depend on the session");
       assertTrue(lock.describe().contains("team-a/" + name), lock.describe());
+      // get and update (synchronous on the provider's client, whose requests are bounded) go below the chroot too.
+      assertEquals("me", lock.get().record().holderIdentity());
+      LeaderElectionRecord renewed = LeaderElectionRecord.of("me", 15, T, T.plusSeconds(2), 1);
+      lock.update(renewed);
+      assertArrayEquals(LeaderElectionRecordCodec.encode(renewed), zookeeper.get("/apps/elections/team-a/" + name).orElseThrow());
     }
   }
 

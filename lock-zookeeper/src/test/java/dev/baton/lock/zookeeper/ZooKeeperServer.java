@@ -35,11 +35,14 @@ final class ZooKeeperServer implements AutoCloseable {
     if (dev.baton.testsupport.Docker.isAvailable()) {
       @SuppressWarnings("resource")
       org.testcontainers.containers.GenericContainer<?> zk = new org.testcontainers.containers.GenericContainer<>(
-          org.testcontainers.utility.DockerImageName.parse(ZOOKEEPER_IMAGE)).withExposedPorts(2181);
+          org.testcontainers.utility.DockerImageName.parse(ZOOKEEPER_IMAGE)).withExposedPorts(2181)
+          .withEnv("ZOO_4LW_COMMANDS_WHITELIST", "*");
       zk.start();
       return new ZooKeeperServer(zk::stop, zk.getHost() + ":" + zk.getMappedPort(2181));
     }
     try {
+      // The watch tests count the server's watches with the four-letter word wchs.
+      System.setProperty("zookeeper.4lw.commands.whitelist", "*");
       TestingServer server = new TestingServer(true);
       return new ZooKeeperServer(server, "127.0.0.1:" + server.getPort());
     } catch (Exception e) {
@@ -92,6 +95,46 @@ final class ZooKeeperServer implements AutoCloseable {
     } catch (KeeperException.NoNodeException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The watches the first server holds, over all its connections: the {@code Total watches} of the
+   * four-letter word {@code wchs}.
+   *
+   * @throws IllegalStateException when the server does not answer {@code wchs} (not whitelisted)
+   */
+  int watchCount() throws Exception {
+    String answer = org.apache.zookeeper.client.FourLetterWordMain.send4LetterWord(host(), port(), "wchs");
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Total watches:(\\d+)").matcher(answer);
+    if (!m.find()) {
+      throw new IllegalStateException("the ZooKeeper server at " + connect + " did not count its watches (wchs): " + answer
+          + "; whitelist wchs (4lw.commands.whitelist)");
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * The paths one session watches on the first server, from the four-letter word {@code wchc}.
+   *
+   * @param sessionId the session
+   * @return its watched paths, sorted; empty when it watches none
+   */
+  java.util.List<String> watchedPaths(long sessionId) throws Exception {
+    String answer = org.apache.zookeeper.client.FourLetterWordMain.send4LetterWord(host(), port(), "wchc");
+    if (answer.contains("not in the whitelist") || answer.contains("not executed")) {
+      throw new IllegalStateException("the ZooKeeper server at " + connect + " did not list its watches (wchc): " + answer);
+    }
+    java.util.List<String> paths = new java.util.ArrayList<>();
+    boolean mine = false;
+    for (String line : answer.split("\n")) {
+      if (line.startsWith("0x")) {
+        mine = Long.parseUnsignedLong(line.substring(2).trim(), 16) == sessionId;
+      } else if (mine && !line.isBlank()) {
+        paths.add(line.trim());
+      }
+    }
+    java.util.Collections.sort(paths);
+    return paths;
   }
 
   @Override
