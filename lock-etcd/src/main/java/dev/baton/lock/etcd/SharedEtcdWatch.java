@@ -74,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * thread. All deliveries of one stream are serialised (one dispatch monitor per stream, so each
  * subscription sees revision order), so a listener that blocks delays every other lock of its
  * namespace on that client: listeners must return quickly, as the elector's do (it only schedules a
- * wake-up). Closing a subscription waits for a delivery to it that is in flight, after which its
+ * wake-up). Whatever a listener throws, an {@link Error} included, is logged and stays with it: it
+ * never costs another subscription a delivery nor stops the stream. Closing a subscription waits for a delivery to it that is in flight, after which its
  * listener is never called again; it never touches another subscription, and closing the last one
  * closes the stream.
  *
@@ -531,7 +532,15 @@ final class SharedEtcdWatch {
         return; // unchanged since the last state this subscription had
       }
       knownModRevision = state;
-      delivery.accept(item.kv() == null ? null : item.kv().getValue().getBytes());
+      try {
+        delivery.accept(item.kv() == null ? null : item.kv().getValue().getBytes());
+      } catch (Throwable t) {
+        // The delivery step logs a listener's RuntimeException; anything else (an Error, a sneaky
+        // checked exception) must not leave here either: it would abort the dispatch of the rest
+        // of the response to the other locks of the stream, or a resync before the reopen.
+        LOG.warn("{}: the watch listener of {} failed: {}", stream.id, key.toString(StandardCharsets.UTF_8),
+            t.toString());
+      }
     }
 
     /** Stops the deliveries (waiting for one in flight) and leaves the stream; the last one closes it. */
