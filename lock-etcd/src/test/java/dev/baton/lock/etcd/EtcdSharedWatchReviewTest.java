@@ -152,4 +152,38 @@ class EtcdSharedWatchReviewTest {
       assertTrue(again.equals(List.of("v3")), "the new watch: " + again);
     }
   }
+
+  @Test
+  @DisplayName("A watch opened after a compaction, while the shared stream waits to resync, gets each later write, not only the last")
+  void watchOpenedBeforeAResyncKeepsEachLaterWrite() throws Exception {
+    String ns = "resync-join-" + UUID.randomUUID();
+    URI server = URI.create(etcd.endpoints().split(",")[0].trim());
+    List<String> c = new CopyOnWriteArrayList<>();
+    put(key(ns, "a"), "a0");
+    put(key(ns, "c"), "c0");
+    try (TcpProxy proxy = TcpProxy.to(server.getHost(), server.getPort());
+        Client client = newClient("http://127.0.0.1:" + proxy.port());
+        EtcdLock lockA = lock(client, ns, "a");
+        EtcdLock lockC = lock(client, ns, "c")) {
+      List<String> a = new CopyOnWriteArrayList<>();
+      lockA.watch(r -> a.add(holder(r))); // the stream runs
+      proxy.setMode(ProxyMode.RESET);
+      put(key(ns, "a"), "a1");
+      put(key(ns, "a"), "a2"); // compacted past a1, the revision the stream goes on from: it must resync
+      long head = etcd.client().getKVClient().get(EtcdServer.bytes(key(ns, "a"))).get(10, TimeUnit.SECONDS)
+          .getHeader().getRevision();
+      etcd.client().getKVClient().compact(head).get(10, TimeUnit.SECONDS);
+      proxy.setMode(ProxyMode.PASS);
+      // The stream's reopen is refused (compacted) and its resync waits on the retry thread (1 s
+      // with this timeout); this watch opens meanwhile, after the compaction, and two writes follow.
+      lockC.watch(r -> c.add(holder(r)));
+      put(key(ns, "c"), "c1");
+      put(key(ns, "c"), "c2");
+      Await.until(() -> a.contains("a2"), Duration.ofSeconds(15), "the resync of the cut stream, got " + a);
+      assertEquals(List.of("a2"), a, "a1 was compacted away: the resync gave the state");
+      put(key(ns, "c"), "c3");
+      Await.until(() -> c.contains("c3"), Duration.ofSeconds(10), "a write after the resync, got " + c);
+      assertEquals(List.of("c1", "c2", "c3"), c, "each write after watch() returned; none was compacted");
+    }
+  }
 }
