@@ -60,10 +60,13 @@ import org.slf4j.LoggerFactory;
  * (the watcher is closed at the first error: jetcd resumes from the header revision of the watch's
  * creation, which may be past replayed events not yet received). When etcd cannot serve that revision
  * (compacted while the stream was cut, or a revision it does not have, as after a restore), the
- * stream resyncs: it reads the whole directory at one revision Q (in pages), hands each subscriber its
- * key's state at Q (the record, or absent), which the subscriber delivers only when it differs from
- * the last state it had (by mod revision; a deleted key included), and opens the stream again from
- * Q + 1. The writes in between are lost to the compaction; the current state is not.
+ * stream resyncs: it reads the whole directory at one revision Q (in pages): the revision etcd says
+ * it compacted to, or the head when it does not say (a restore, or a read at that revision failed).
+ * It hands each subscriber its key's state at Q (the record, or absent), which the subscriber
+ * delivers only when it differs from the last state it had (by mod revision; a deleted key
+ * included), and opens the stream again from Q + 1. The writes compacted away are lost; the state
+ * is not, and a subscriber anchored after the compaction gets each of its later writes from the
+ * replay.
  *
  * <p><b>Per subscription, monotonic.</b> Each subscription remembers the highest revision it has
  * applied and ignores anything at or below it, so it never delivers a write twice or out of order,
@@ -241,6 +244,12 @@ final class SharedEtcdWatch {
     final AtomicInteger generation = new AtomicInteger();
     final AtomicBoolean reopenScheduled = new AtomicBoolean();
     volatile boolean resyncNeeded;
+    /**
+     * The revision etcd compacted to when it refused the stream's start, 0 when unknown: the resync
+     * reads there, not at the head, so a watch anchored after the compaction keeps each later write
+     * (the stream replays from just after it).
+     */
+    volatile long resyncAt;
 
     Stream(StreamId id, Duration timeout) {
       this.id = id;
@@ -293,7 +302,8 @@ final class SharedEtcdWatch {
 
         @Override
         public void onError(Throwable error) {
-          if (cannotResume(error)) {
+          if (cannotResume(error) && generation.get() == attempt.generation) {
+            resyncAt = error instanceof CompactedException c ? c.getCompactedRevision() : 0;
             resyncNeeded = true;
           }
           broken(attempt.generation, error);
@@ -383,7 +393,7 @@ final class SharedEtcdWatch {
     private void resync() {
       Attempt attempt = new Attempt(generation.incrementAndGet()); // no watcher: only the generation
       current = attempt;
-      readPage(attempt.generation, directory, 0, new HashMap<>());
+      readPage(attempt.generation, directory, resyncAt, new HashMap<>());
     }
 
     private void readPage(int gen, ByteSequence from, long revision, Map<ByteSequence, KeyValue> state) {
@@ -401,7 +411,9 @@ final class SharedEtcdWatch {
       }
       read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
         if (error != null) {
-          // A compaction of the page revision under the read fails it too: resync again.
+          // A compaction of the page revision under the read fails it too: resync again, at the
+          // head (the revision read at may be the one compacted away).
+          resyncAt = 0;
           broken(gen, error);
           return;
         }
@@ -436,6 +448,7 @@ final class SharedEtcdWatch {
         }
         LOG.debug("{}: resynced at revision {} ({} keys)", id, at, state.size());
         resyncNeeded = false;
+        resyncAt = 0;
         nextRevision = at + 1;
         open();
       }
