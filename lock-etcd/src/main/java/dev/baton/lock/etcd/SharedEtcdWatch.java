@@ -60,10 +60,13 @@ import org.slf4j.LoggerFactory;
  * (the watcher is closed at the first error: jetcd resumes from the header revision of the watch's
  * creation, which may be past replayed events not yet received). When etcd cannot serve that revision
  * (compacted while the stream was cut, or a revision it does not have, as after a restore), the
- * stream resyncs: it reads the whole directory at one revision Q (in pages), hands each subscriber its
- * key's state at Q (the record, or absent), which the subscriber delivers only when it differs from
- * the last state it had (by mod revision; a deleted key included), and opens the stream again from
- * Q + 1. The writes in between are lost to the compaction; the current state is not.
+ * stream resyncs: it reads the whole directory at one revision Q (in pages): the revision etcd says
+ * it compacted to, or the head when it does not say (a restore, or a read at that revision failed).
+ * It hands each subscriber its key's state at Q (the record, or absent), which the subscriber
+ * delivers only when it differs from the last state it had (by mod revision; a deleted key
+ * included), and opens the stream again from Q + 1. The writes compacted away are lost; the state
+ * is not, and a subscriber anchored after the compaction gets each of its later writes from the
+ * replay.
  *
  * <p><b>Per subscription, monotonic.</b> Each subscription remembers the highest revision it has
  * applied and ignores anything at or below it, so it never delivers a write twice or out of order,
@@ -74,7 +77,8 @@ import org.slf4j.LoggerFactory;
  * thread. All deliveries of one stream are serialised (one dispatch monitor per stream, so each
  * subscription sees revision order), so a listener that blocks delays every other lock of its
  * namespace on that client: listeners must return quickly, as the elector's do (it only schedules a
- * wake-up). Closing a subscription waits for a delivery to it that is in flight, after which its
+ * wake-up). Whatever a listener throws, an {@link Error} included, is logged and stays with it: it
+ * never costs another subscription a delivery nor stops the stream. Closing a subscription waits for a delivery to it that is in flight, after which its
  * listener is never called again; it never touches another subscription, and closing the last one
  * closes the stream.
  *
@@ -240,6 +244,12 @@ final class SharedEtcdWatch {
     final AtomicInteger generation = new AtomicInteger();
     final AtomicBoolean reopenScheduled = new AtomicBoolean();
     volatile boolean resyncNeeded;
+    /**
+     * The revision etcd compacted to when it refused the stream's start, 0 when unknown: the resync
+     * reads there, not at the head, so a watch anchored after the compaction keeps each later write
+     * (the stream replays from just after it).
+     */
+    volatile long resyncAt;
 
     Stream(StreamId id, Duration timeout) {
       this.id = id;
@@ -292,7 +302,8 @@ final class SharedEtcdWatch {
 
         @Override
         public void onError(Throwable error) {
-          if (cannotResume(error)) {
+          if (cannotResume(error) && generation.get() == attempt.generation) {
+            resyncAt = error instanceof CompactedException c ? c.getCompactedRevision() : 0;
             resyncNeeded = true;
           }
           broken(attempt.generation, error);
@@ -382,7 +393,7 @@ final class SharedEtcdWatch {
     private void resync() {
       Attempt attempt = new Attempt(generation.incrementAndGet()); // no watcher: only the generation
       current = attempt;
-      readPage(attempt.generation, directory, 0, new HashMap<>());
+      readPage(attempt.generation, directory, resyncAt, new HashMap<>());
     }
 
     private void readPage(int gen, ByteSequence from, long revision, Map<ByteSequence, KeyValue> state) {
@@ -400,7 +411,9 @@ final class SharedEtcdWatch {
       }
       read.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
         if (error != null) {
-          // A compaction of the page revision under the read fails it too: resync again.
+          // A compaction of the page revision under the read fails it too: resync again, at the
+          // head (the revision read at may be the one compacted away).
+          resyncAt = 0;
           broken(gen, error);
           return;
         }
@@ -435,6 +448,7 @@ final class SharedEtcdWatch {
         }
         LOG.debug("{}: resynced at revision {} ({} keys)", id, at, state.size());
         resyncNeeded = false;
+        resyncAt = 0;
         nextRevision = at + 1;
         open();
       }
@@ -531,7 +545,15 @@ final class SharedEtcdWatch {
         return; // unchanged since the last state this subscription had
       }
       knownModRevision = state;
-      delivery.accept(item.kv() == null ? null : item.kv().getValue().getBytes());
+      try {
+        delivery.accept(item.kv() == null ? null : item.kv().getValue().getBytes());
+      } catch (Throwable t) {
+        // The delivery step logs a listener's RuntimeException; anything else (an Error, a sneaky
+        // checked exception) must not leave here either: it would abort the dispatch of the rest
+        // of the response to the other locks of the stream, or a resync before the reopen.
+        LOG.warn("{}: the watch listener of {} failed: {}", stream.id, key.toString(StandardCharsets.UTF_8),
+            t.toString());
+      }
     }
 
     /** Stops the deliveries (waiting for one in flight) and leaves the stream; the last one closes it. */
