@@ -157,6 +157,14 @@ final class SharedWatches {
     }
   }
 
+  /** The subscribers of the shared watch of {@code client}'s {@code type} objects in {@code namespace}; 0 when there is none: for tests. */
+  static int subscribers(KubernetesClient client, String namespace, Class<?> type) {
+    synchronized (REGISTRY) {
+      NamespaceWatch<?> w = REGISTRY.get(new Key(client, namespace, type));
+      return w == null ? 0 : w.count;
+    }
+  }
+
   /** Namespace watch requests made since the JVM started: for tests. */
   static long watchRequests() {
     return WATCH_REQUESTS.get();

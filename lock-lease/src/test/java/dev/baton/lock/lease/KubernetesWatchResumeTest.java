@@ -47,11 +47,14 @@ class KubernetesWatchResumeTest {
   /** The CRUD dispatcher, recording each watch's resourceVersion and answering the next one with 410 when told. */
   static final class RecordingDispatcher extends KubernetesCrudDispatcher {
     final List<String> watchVersions = new CopyOnWriteArrayList<>();
+    /** The path and query of every watch request. */
+    final List<String> watchPaths = new CopyOnWriteArrayList<>();
     final AtomicBoolean goneNext = new AtomicBoolean();
 
     @Override
     public MockResponse handleWatch(String path) {
       watchVersions.add(resourceVersion(path));
+      watchPaths.add(path);
       if (goneNext.compareAndSet(true, false)) {
         return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
           @Override
@@ -63,7 +66,17 @@ class KubernetesWatchResumeTest {
       return super.handleWatch(path);
     }
 
-    private static String resourceVersion(String path) {
+    /** The watch requests of a namespace's labelled objects (the shared watch). */
+    List<String> sharedWatches() {
+      return watchPaths.stream().filter(p -> URLDecoder.decode(p, StandardCharsets.UTF_8).contains(SharedWatches.SELECTOR)).toList();
+    }
+
+    /** The watch requests of one object by name. */
+    List<String> byNameWatches() {
+      return watchPaths.stream().filter(p -> p.contains("fieldSelector=metadata.name")).toList();
+    }
+
+    static String resourceVersion(String path) {
       String query = URI.create(path).getRawQuery();
       return query == null ? "" : Arrays.stream(query.split("&"))
           .filter(p -> p.startsWith("resourceVersion="))
