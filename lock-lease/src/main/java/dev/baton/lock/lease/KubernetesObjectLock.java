@@ -230,8 +230,9 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
         String said = k.getStatus() != null && k.getStatus().getMessage() != null ? k.getStatus().getMessage() : k.getMessage();
         return new LockException(describe(), server + " forbade the " + what + " of " + describe() + " (HTTP 403: " + said
             + "): the Role bound to this client must allow the verb '" + what + "' on '" + resource + "' in namespace "
-            + namespace() + "; the lock needs get, create, update and watch on it (and create on 'events' to record "
-            + "events); see the RBAC example in the lock-lease README", e);
+            + namespace() + "; the lock needs get, list, create, update and watch on it (list and watch for the watch it "
+            + "shares with the namespace's other locks; and create on 'events' to record events); see the RBAC example "
+            + "in the lock-lease README", e);
       }
       if (code == 422 || code == 400) {
         return new LockException(describe(), server + " rejected the " + what + " of " + describe() + " (HTTP " + code

@@ -150,13 +150,6 @@ final class SharedWatches {
     }
   }
 
-  /** The shared watches open now (with at least one subscriber): for tests. */
-  static int open() {
-    synchronized (REGISTRY) {
-      return (int) REGISTRY.values().stream().filter(w -> w.watch != null).count();
-    }
-  }
-
   /** The subscribers of the shared watch of {@code client}'s {@code type} objects in {@code namespace}; 0 when there is none: for tests. */
   static int subscribers(KubernetesClient client, String namespace, Class<?> type) {
     synchronized (REGISTRY) {
@@ -258,8 +251,8 @@ final class SharedWatches {
           connect(from);
         } catch (KubernetesClientException e) {
           if (e.getCode() == 403) {
-            LOG.info("{} {} in namespace {}: the API server forbids listing or watching them all ({}); each lock watches "
-                + "its own object by name", type.getSimpleName(), "watch", namespace, e.getMessage());
+            LOG.info("{}s in namespace {}: the API server forbids listing or watching them all ({}); each lock watches "
+                + "its own by name instead of sharing one watch", type.getSimpleName(), namespace, e.getMessage());
             forbidden = true;
             return;
           }

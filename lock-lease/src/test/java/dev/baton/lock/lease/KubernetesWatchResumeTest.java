@@ -49,7 +49,7 @@ class KubernetesWatchResumeTest {
   KubernetesApi api;
 
   /** The CRUD dispatcher, recording each watch's resourceVersion and answering the next one with 410 when told. */
-  static final class RecordingDispatcher extends KubernetesCrudDispatcher {
+  static class RecordingDispatcher extends KubernetesCrudDispatcher {
     /** The path and query of every watch request. */
     final List<String> watchPaths = new CopyOnWriteArrayList<>();
     /** Answers the next watch request whose path it accepts with 410 Gone, once. */

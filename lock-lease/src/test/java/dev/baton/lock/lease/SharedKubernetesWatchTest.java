@@ -10,6 +10,7 @@ import dev.baton.testkit.fixture.Await;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -242,6 +243,63 @@ class SharedKubernetesWatchTest {
       baton.update(LeaderElectionRecord.of("b", 15, T, T, 1));
       Await.until(() -> two.contains("b"), Duration.ofSeconds(10), "the other client's watch, got " + two);
       assertEquals(List.of(), one);
+    }
+  }
+
+  /** The CRUD dispatcher, forbidding to list or watch a namespace's labelled Leases, as a Role restricted to resourceNames does. */
+  static final class NoNamespaceWatchDispatcher extends KubernetesWatchResumeTest.RecordingDispatcher {
+    final List<String> forbidden = new CopyOnWriteArrayList<>();
+
+    private MockResponse forbid(String path) {
+      forbidden.add(path);
+      return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json").setBody(
+          "{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"leases.coordination.k8s.io is "
+          + "forbidden: User \\\"app\\\" cannot list resource \\\"leases\\\"\",\"reason\":\"Forbidden\",\"code\":403}");
+    }
+
+    @Override
+    public MockResponse handleGet(String path) {
+      return isShared(path) ? forbid(path) : super.handleGet(path);
+    }
+
+    @Override
+    public MockResponse handleWatch(String path) {
+      return isShared(path) ? forbid(path) : super.handleWatch(path);
+    }
+  }
+
+  @Test
+  @DisplayName("When the Role forbids listing and watching the namespace's Leases, each lock watches its own Lease by name")
+  void forbiddenNamespaceWatchFallsBackToWatchesByName() throws Exception {
+    NoNamespaceWatchDispatcher forbidding = new NoNamespaceWatchDispatcher();
+    try (KubernetesApi restricted = KubernetesApi.mock(forbidding)) {
+      List<String> names = List.of(name("rbac"), name("rbac"), name("rbac"));
+      List<List<String>> seen = new ArrayList<>();
+      List<RecordWatch> watches = new ArrayList<>();
+      try {
+        for (String n : names) {
+          new LeaseLock(restricted.client(), "locks", n, ResourceLockConfig.of("writer"), Map.of())
+              .create(LeaderElectionRecord.of("a", 15, T, T, 0));
+          List<String> mine = new CopyOnWriteArrayList<>();
+          seen.add(mine);
+          watches.add(new LeaseLock(restricted.client(), "locks", n, ResourceLockConfig.of("w"), Map.of())
+              .watch(r -> mine.add(holder(r))));
+        }
+        assertEquals(1, forbidding.forbidden.size(), "one attempt at the shared watch: " + forbidding.forbidden);
+        assertEquals(3, forbidding.byNameWatches().size(), "then a watch by name per lock: " + forbidding.watchPaths);
+        for (int i = 0; i < names.size(); i++) {
+          LeaseLock writer = new LeaseLock(restricted.client(), "locks", names.get(i), ResourceLockConfig.of("writer"), Map.of());
+          writer.get();
+          writer.update(LeaderElectionRecord.of("b" + i, 15, T, T, 1));
+        }
+        for (int i = 0; i < names.size(); i++) {
+          int n = i;
+          Await.until(() -> seen.get(n).contains("b" + n), Duration.ofSeconds(10), "lock " + n + "'s write, got " + seen.get(n));
+          assertEquals(List.of("b" + i), seen.get(i));
+        }
+      } finally {
+        watches.forEach(RecordWatch::close);
+      }
     }
   }
 }
