@@ -120,6 +120,35 @@ public interface ElectionRuntime extends AutoCloseable {
    */
   <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout);
 
+  /**
+   * Runs a blocking lock call as {@link #callLock(Callable, Duration)} does, telling the runtime
+   * how urgent it is. When its lock-call pool is saturated (more electors than the store serves in
+   * time), Baton's own pools run every queued {@link LockCallPriority#LEADER} call before any queued
+   * {@link LockCallPriority#FOLLOWER} one, so running terms keep their renewals and followers'
+   * attempts wait; calls of one priority run in the order they came. The elector calls this
+   * method. By default it ignores the priority; a wrapper that changes lock calls overrides this
+   * method ({@link ForwardingElectionRuntime} forwards it with its priority).
+   *
+   * @param call the lock call
+   * @param timeout when to give up waiting for it
+   * @param priority whose call it is
+   * @param <T> the call's result type
+   * @return the outcome
+   */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  default <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
+    return callLock(call, timeout);
+  }
+
+  /** Whose lock call it is, for a saturated lock-call pool: see {@link #callLock(Callable, Duration, LockCallPriority)}. */
+  @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
+  enum LockCallPriority {
+    /** A leader's renewal or release: a running term depends on it. Runs first. */
+    LEADER,
+    /** A follower's attempt to acquire (and to open its watch): may wait for the leaders' calls. */
+    FOLLOWER
+  }
+
   /** Where user callbacks ({@code onStartedLeading}, ...) run. */
   Executor callbackExecutor();
 

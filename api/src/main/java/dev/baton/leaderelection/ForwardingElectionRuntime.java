@@ -49,7 +49,16 @@ public abstract class ForwardingElectionRuntime implements ElectionRuntime {
 
   @Override
   public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
-    return delegate.callLock(call, timeout);
+    return callLock(call, timeout, LockCallPriority.FOLLOWER);
+  }
+
+  /**
+   * Forwards the call with its priority. Both {@code callLock} methods end here, so a wrapper that
+   * changes lock calls overrides this one only.
+   */
+  @Override
+  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
+    return delegate.callLock(call, timeout, priority);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.baton.leaderelection.AcquireOrRenewAttempt.Foreign;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Observation;
 import dev.baton.leaderelection.AcquireOrRenewAttempt.Outcome;
 import dev.baton.leaderelection.ElectionRuntime.Cancellable;
+import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ObservedRecord;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -521,16 +523,12 @@ public final class LeaderElector {
     Duration timeout = leading
         ? Duration.ofNanos(Math.max(1_000_000, termDeadline - startNanos))
         : config.renewDeadline();
-    runtime.<Outcome>callLock(() -> {
-      try {
-        if (openWatch) {
-          openWatch(r);
-        }
-        return attempt.call();
-      } finally {
-        lockCallBusy.set(false);
+    this.<Outcome>callHoldingLock(() -> {
+      if (openWatch) {
+        openWatch(r);
       }
-    }, timeout).whenComplete((outcome, error) -> events.execute(() -> {
+      return attempt.call();
+    }, timeout, leading ? LockCallPriority.LEADER : LockCallPriority.FOLLOWER).whenComplete((outcome, error) -> events.execute(() -> {
       unhandledAnswers--;
       if (!r.isActive()) {
         // Dropped: whatever the call read may have moved the lock's cached version.
@@ -654,6 +652,9 @@ public final class LeaderElector {
         startNanos + renewDeadlineNanos));
     r.term = term;
     moveTo(r, State.LEADING);
+    // A leader learns everything through its renewals and never acts on a notification; a run that
+    // stops leading ends. Holding the watch would only make the store send it each of its own renewals.
+    closeWatch(r);
     LOG.info("{}: successfully acquired lease {}", identity, lock.describe());
     recordEvent("became leader");
     metrics.leaderOn(config.name());
@@ -761,6 +762,39 @@ public final class LeaderElector {
   }
 
   /**
+   * Runs a lock call on the runtime's lock-call pool while {@link #lockCallBusy} is held, and frees it
+   * when the call returns. A call still queued when its answer is given up (the pool is saturated, as
+   * when thousands of electors share it past the store's ceiling) never runs: the elector has already
+   * counted it as failed, and running it later would spend a lock-call thread on an answer nobody
+   * waits for while the live calls of every other elector queue behind it, until none answers in time.
+   * Such a call touched nothing, so {@code lockCallBusy} is freed at once.
+   */
+  private <T> CompletableFuture<T> callHoldingLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
+    AtomicBoolean claimed = new AtomicBoolean();
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    runtime.<T>callLock(() -> {
+      if (!claimed.compareAndSet(false, true)) {
+        return null;   // given up before it started: it reaches nothing
+      }
+      try {
+        return call.call();
+      } finally {
+        lockCallBusy.set(false);
+      }
+    }, timeout, priority).whenComplete((value, error) -> {
+      if (claimed.compareAndSet(false, true)) {
+        lockCallBusy.set(false);   // never started, and now never will
+      }
+      if (error != null) {
+        answer.completeExceptionally(error);
+      } else {
+        answer.complete(value);
+      }
+    });
+    return answer;
+  }
+
+  /**
    * client-go's release: holder "", leaseDurationSeconds 1, acquire = renew = now, transitions kept.
    * One {@link ReleaseAttempt} reads, checks that the record is still this elector's term and writes,
    * so nothing an earlier (perhaps abandoned) call did can make it overwrite another holder's record.
@@ -776,13 +810,7 @@ public final class LeaderElector {
       return;
     }
     ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
-    runtime.<ReleaseAttempt.Result>callLock(() -> {
-      try {
-        return attempt.call();
-      } finally {
-        lockCallBusy.set(false);
-      }
-    }, config.renewDeadline()).whenComplete((result, error) -> events.execute(() -> {
+    callHoldingLock(attempt::call, config.renewDeadline(), LockCallPriority.LEADER).whenComplete((result, error) -> events.execute(() -> {
       if (error != null) {
         lockStateTrusted = false;
         Throwable cause = unwrap(error);

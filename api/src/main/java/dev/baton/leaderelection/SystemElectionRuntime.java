@@ -1,7 +1,7 @@
 package dev.baton.leaderelection;
 
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -128,8 +128,9 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
       // worker go while the queue holds a task), so timing out only ends threads with nothing to do.
       timer.setKeepAliveTime(idle.toNanos(), TimeUnit.NANOSECONDS);
       timer.allowCoreThreadTimeOut(true);
+      // Leaders' calls before followers' when calls queue (ExecutorElectionRuntime.QueuedCall).
       lockCalls = new ThreadPoolExecutor(LOCK_CALL_THREADS, LOCK_CALL_THREADS, idle.toNanos(), TimeUnit.NANOSECONDS,
-          new LinkedBlockingQueue<>(), daemonThreads(prefix + "lock-call-"));
+          new PriorityBlockingQueue<>(), daemonThreads(prefix + "lock-call-"));
       lockCalls.allowCoreThreadTimeOut(true);
       callbacks = new ElasticCallbackExecutor(daemonThreads(prefix + "callback-"), timer, idle);
     }

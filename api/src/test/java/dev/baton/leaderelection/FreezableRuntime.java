@@ -108,7 +108,7 @@ final class FreezableRuntime extends ForwardingElectionRuntime {
   }
 
   @Override
-  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
+  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
     boolean hold;
     synchronized (this) {
       if (pauseAtNextLockCall) {
@@ -120,7 +120,7 @@ final class FreezableRuntime extends ForwardingElectionRuntime {
     }
     // The call starts only while running, and its answer is taken in only while running.
     CompletableFuture<T> answer = new CompletableFuture<>();
-    whenRunning(() -> delegate().callLock(call, timeout).whenComplete((value, error) -> {
+    whenRunning(() -> delegate().callLock(call, timeout, priority).whenComplete((value, error) -> {
       Runnable handOver = () -> whenRunning(() -> settle(answer, value, error));
       if (hold) {
         synchronized (this) {

@@ -630,6 +630,32 @@ class LeaderElectorTest {
     }
 
     @Test
+    @DisplayName("A follower's watch is closed when it becomes leader (a leader never acts on one), and a new run opens a new one")
+    void leaderClosesItsWatch() {
+      SharedRecordStore.WatchingLock watching = world.store.watchingLock("b");
+      Candidate a = world.candidate("a");
+      Candidate b = world.new Candidate("b", watching);
+      b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
+          .name("b").build());
+      world.candidates.add(b);
+      a.elector.start();
+      world.runtime.advance(Duration.ofMillis(100));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(5));
+      assertEquals(1, world.store.openWatches(), "the follower should watch");
+      a.elector.stepDown();
+      assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(10)));
+      assertEquals(0, world.store.openWatches(), "the new leader kept its follower's watch open");
+      b.elector.stepDown();
+      a.elector.start();
+      assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(10)));
+      b.elector.start();
+      world.runtime.advance(Duration.ofSeconds(5));
+      assertEquals(1, world.store.openWatches(), "the follower's new run should watch again");
+      assertEquals(2, b.lock.calls(Call.WATCH));
+    }
+
+    @Test
     @DisplayName("A renewal handed to a lock thread just before a pause writes nothing once the term's deadline passed")
     void noRenewalAfterTheDeadline() throws Exception {
       FreezableRuntime pausable = new FreezableRuntime(world.runtime);

@@ -204,6 +204,11 @@ final class SharedRecordStore {
     }
   }
 
+  /** How many watches are open on this store. */
+  synchronized int openWatches() {
+    return watchers.size();
+  }
+
   /** A lock that can watch: every later write is delivered, on the writer's thread. */
   final class WatchingLock extends Lock implements WatchableResourceLock {
     WatchingLock(ResourceLockConfig config) {

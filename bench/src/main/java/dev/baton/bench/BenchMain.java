@@ -16,9 +16,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar baton-bench.jar elections|scale|jmh}: runs benchmarks and prints Markdown for BENCHMARKS.md. */
+/** {@code java -jar baton-bench.jar elections|scale|ceiling|jmh}: runs benchmarks and prints Markdown for BENCHMARKS.md. */
 @Command(name = "baton-bench", mixinStandardHelpOptions = true,
-    subcommands = {BenchMain.Elections.class, BenchMain.Scale.class, BenchMain.Jmh.class},
+    subcommands = {BenchMain.Elections.class, BenchMain.Scale.class, BenchMain.Ceiling.class, BenchMain.Jmh.class},
     description = "Baton's benchmarks; see BENCHMARKS.md for the figures and the machine.")
 public final class BenchMain {
 
@@ -124,15 +124,21 @@ public final class BenchMain {
     }
   }
 
-  /** Many electors in one JVM. */
-  @Command(name = "scale", description = "N electors on N locks in one JVM: threads, heap, missed renewals.")
+  /** Many elections in one JVM. */
+  @Command(name = "scale", description = "N elections in one JVM: renewals, lost terms, threads, heap, connections, "
+      + "watches, and graceful handovers of another election meanwhile.")
   static final class Scale implements Callable<Integer> {
     @Option(names = "--backends", split = ",", defaultValue = "inmemory")
     List<String> backends;
-    @Option(names = "--electors", defaultValue = "1000")
+    @Option(names = "--electors", defaultValue = "1000", description = "elections (each on its own lock)")
     int electors;
+    @Option(names = "--candidates", defaultValue = "1", description = "candidates per election")
+    int candidates;
     @Option(names = "--duration", defaultValue = "2m")
     String duration;
+    @Option(names = "--handovers", defaultValue = "0",
+        description = "graceful handovers of a separate 3-candidate election, measured during the steady state")
+    int handovers;
     @CommandLine.Mixin
     TimingOptions timing = new TimingOptions();
 
@@ -140,15 +146,99 @@ public final class BenchMain {
     public Integer call() throws Exception {
       Timings t = timing.timings();
       StringBuilder md = new StringBuilder();
-      md.append("| backend | electors | leading at end | terms lost | missed renewals | longest renewal gap | Baton threads (peak) | heap after GC (baseline) | all leading after |\n");
-      md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+      md.append("Durations ").append(t).append(".\n\n").append(SCALE_HEADER);
+      StringBuilder fabric8 = new StringBuilder();
       for (String name : backends) {
-        try (Backend b = backend(name, t)) {
-          ScaleBenchmark.Result r = new ScaleBenchmark(t, electors, parse(duration)).run(b);
-          md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.0f ms | %d | %.1f MB (%.1f MB) | %.0f ms |%n",
-              r.backend(), r.electors(), r.leading(), r.lostLeadership(), r.missedRenewals(), r.longestGapMs(),
-              r.batonThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs()));
+        if (name.equals("fabric8")) {
+          Fabric8Scale.Result r = new Fabric8Scale(t, electors, parse(duration)).run();
+          fabric8.append(String.format(Locale.ROOT, "| fabric8 LeaderElector (leases, mock API server) | %d | %d | %d | "
+                  + "%.0f | %.0f | %d | %.1f MB (%.1f MB) | %.1f s |%n", r.electors(), r.leading(), r.lost(),
+              r.requestsPerSecond(), r.readsPerSecond(), r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(),
+              r.acquireAllMs() / 1000));
+          continue;
         }
+        try (Backend b = backend(name, t)) {
+          md.append(scaleRow(new ScaleBenchmark(t, electors, candidates, parse(duration), handovers).run(b)));
+        }
+      }
+      if (!fabric8.isEmpty()) {
+        md.append("\n| reference | electors | leading at the end | terms lost | requests/s | of which reads/s | JVM threads "
+            + "(peak) | heap after GC (baseline) | all led after |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+            .append(fabric8);
+      }
+      System.out.println(md);
+      return 0;
+    }
+  }
+
+  static final String SCALE_HEADER = "| backend | elections x candidates | with a leader at the end | renewals/s | lock calls/s "
+      + "| terms lost (per min) | missed renewals | longest renewal gap | overlaps | Baton threads (JVM) | heap after GC "
+      + "(baseline) | all led after | handover under load | held open at the end |\n"
+      + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+
+  static String scaleRow(ScaleBenchmark.Result r) {
+    return String.format(Locale.ROOT, "| %s | %d x %d | %d | %.0f | %.0f | %d (%.2f) | %d | %.0f ms | %d | %d (%d) "
+            + "| %.1f MB (%.1f MB) | %.1f s | %s | %s |%n",
+        r.backend(), r.elections(), r.candidates(), r.leading(), r.renewalsPerSecond(), r.callsPerSecond(),
+        r.lostTerms(), r.lostPerMinute(), r.missedRenewals(), r.longestGapMs(), r.overlaps(), r.batonThreadsPeak(),
+        r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs() / 1000,
+        r.handoverMs().values().isEmpty() ? "-" : String.format(Locale.ROOT, "median %.0f ms, p99 %.0f ms (n=%d)",
+            r.handoverMs().median(), r.handoverMs().quantile(0.99), r.handoverMs().values().size()),
+        r.openResources());
+  }
+
+  /** The store's raw write ceiling, then Baton's renewals ramped towards and past it. */
+  @Command(name = "ceiling", description = "The store's raw compare-and-set ceiling with its own client, then electors "
+      + "ramped at a fixed retry period (fractions of that ceiling) until renewals are missed.")
+  static final class Ceiling implements Callable<Integer> {
+    @Option(names = "--backends", split = ",", defaultValue = "etcd,zookeeper,leases")
+    List<String> backends;
+    @Option(names = "--in-flight", defaultValue = "8", description = "concurrent raw writes: Baton's lock-call threads")
+    int inFlight;
+    @Option(names = "--keys", defaultValue = "2000")
+    int keys;
+    @Option(names = "--raw-duration", defaultValue = "30s")
+    String rawDuration;
+    @Option(names = "--ramp", split = ",", defaultValue = "0.5,0.7,0.8,0.85,0.9,0.95,1.0,1.1,1.3",
+        description = "renewal rates to try, as fractions of the raw ceiling")
+    List<Double> ramp;
+    @Option(names = "--step", defaultValue = "30s", description = "steady state of each ramp step")
+    String step;
+    @CommandLine.Mixin
+    TimingOptions timing = new TimingOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      Timings t = timing.timings();
+      StringBuilder md = new StringBuilder();
+      md.append("Raw: ").append(inFlight).append(" threads in flight over ").append(keys)
+          .append(" keys, compare-and-set writes of a record-sized value with the store's own client. Ramp: one ")
+          .append("candidate per election, durations ").append(t).append(", ").append(step).append(" per step.\n\n");
+      for (String name : backends) {
+        StoreCeiling.Result raw;
+        try (Backend b = backend(name, t); RawStore store = b.rawStore()) {
+          System.err.printf("[%s] raw ceiling, %d in flight%n", name, inFlight);
+          raw = StoreCeiling.measure(store, inFlight, keys, Duration.ofSeconds(5), parse(rawDuration));
+        }
+        md.append(String.format(Locale.ROOT, "### %s%n%nRaw ceiling: **%.0f writes/s** (mean %.2f ms per write, %d failed)%n%n",
+            name, raw.writesPerSecond(), raw.meanLatencyMs(), raw.failures()));
+        md.append("| target (of raw) | ").append(SCALE_HEADER.substring(2).replaceFirst("\\| --- ", "| --- | --- "));
+        double bestClean = 0;
+        for (double f : ramp) {
+          int n = (int) Math.round(f * raw.writesPerSecond() * t.retry().toMillis() / 1000.0);
+          try (Backend b = backend(name, t)) {
+            ScaleBenchmark.Result r = new ScaleBenchmark(t, n, 1, parse(step), 0).run(b);
+            boolean clean = r.leading() == n && r.lostTerms() == 0 && r.missedRenewals() == 0;
+            if (clean) {
+              bestClean = Math.max(bestClean, r.renewalsPerSecond());
+            }
+            md.append(String.format(Locale.ROOT, "| %.0f %% %s", f * 100, scaleRow(r)));
+            System.err.printf("[%s] %.0f %% of raw: %d electors, %.0f renewals/s, %d lost, %d missed%n", name, f * 100, n,
+                r.renewalsPerSecond(), r.lostTerms(), r.missedRenewals());
+          }
+        }
+        md.append(String.format(Locale.ROOT, "%nBaton's highest clean step: **%.0f renewals/s = %.0f %% of the raw "
+            + "ceiling**.%n%n", bestClean, 100 * bestClean / raw.writesPerSecond()));
       }
       System.out.println(md);
       return 0;

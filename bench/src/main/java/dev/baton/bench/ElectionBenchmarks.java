@@ -52,15 +52,7 @@ final class ElectionBenchmarks {
     int overlaps = 0;
     try (Election e = new Election(backend, "handover-" + UUID.randomUUID().toString().substring(0, 8), 3, timings, true)) {
       e.start();
-      for (int i = 0; i < samples; i++) {
-        Election.Member leader = e.awaitLeader(timings.lease().multipliedBy(3));
-        Election.pause(timings.retry().multipliedBy(3).plusMillis(random.nextInt((int) timings.retry().toMillis())));
-        long t0 = System.nanoTime();
-        leader.elector.stepDown().get();
-        Optional<Long> next = e.awaitNextStart(leader, t0, timings.lease().multipliedBy(3));
-        handover.add(next.orElseThrow(() -> new IllegalStateException("no new leader after a step-down")) / 1e6 - t0 / 1e6);
-        leader.elector.start();
-      }
+      handover.addAll(handovers(e, samples, timings, random));
       overlaps += e.overlaps.get();
     }
 
@@ -103,6 +95,25 @@ final class ElectionBenchmarks {
       overlaps += e.overlaps.get();
     }
     return new Result(backend.name(), backend.watches(), Stats.of(handover), Stats.of(failover), rates, overlaps);
+  }
+
+  /**
+   * Graceful handovers on a running election: the leader steps down after a few retry periods of
+   * leading, and each sample is the time from {@code stepDown()} to another candidate's
+   * {@code onStartedLeading}.
+   */
+  static List<Double> handovers(Election e, int samples, Timings timings, Random random) throws Exception {
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < samples; i++) {
+      Election.Member leader = e.awaitLeader(timings.lease().multipliedBy(3));
+      Election.pause(timings.retry().multipliedBy(3).plusMillis(random.nextInt((int) timings.retry().toMillis())));
+      long t0 = System.nanoTime();
+      leader.elector.stepDown().get();
+      Optional<Long> next = e.awaitNextStart(leader, t0, timings.lease().multipliedBy(3));
+      out.add(next.orElseThrow(() -> new IllegalStateException("no new leader after a step-down")) / 1e6 - t0 / 1e6);
+      leader.elector.start();
+    }
+    return out;
   }
 
   private static void log(Backend backend, String what) {

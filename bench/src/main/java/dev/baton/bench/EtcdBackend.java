@@ -9,7 +9,15 @@ import dev.baton.testkit.fixture.Binaries;
 import dev.baton.testkit.fixture.FreePorts;
 import dev.baton.testkit.fixture.Readiness;
 import dev.baton.testkit.fixture.ServerProcess;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +71,49 @@ final class EtcdBackend implements Backend {
   @Override
   public boolean watches() {
     return true;
+  }
+
+  @Override
+  public RawStore rawStore() {
+    Client client = newClient();
+    return new RawStore() {
+      private ByteSequence[] keys;
+      private long[] revisions;
+
+      @Override
+      public void prepare(int count) throws Exception {
+        keys = new ByteSequence[count];
+        revisions = new long[count];
+        for (int i = 0; i < count; i++) {
+          keys[i] = ByteSequence.from("/bench-raw/k" + i, StandardCharsets.UTF_8);
+          revisions[i] = client.getKVClient().put(keys[i], ByteSequence.from(VALUE)).get(10, TimeUnit.SECONDS)
+              .getHeader().getRevision();
+        }
+      }
+
+      @Override
+      public void write(int key) throws Exception {
+        TxnResponse r = client.getKVClient().txn()
+            .If(new Cmp(keys[key], Cmp.Op.EQUAL, CmpTarget.modRevision(revisions[key])))
+            .Then(Op.put(keys[key], ByteSequence.from(VALUE), PutOption.DEFAULT))
+            .commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!r.isSucceeded()) {
+          throw new IllegalStateException("lost compare-and-set on " + keys[key]);
+        }
+        revisions[key] = r.getHeader().getRevision();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  /** etcd's own gauges: watch streams and watchers open on the server, and this JVM's connections to it. */
+  @Override
+  public String openResources() {
+    return Resources.etcdWatches(endpoint) + "; " + Resources.connectionsTo(endpoint);
   }
 
   /** The raw client and the key of a lock, for the JMH comparison. */

@@ -3,11 +3,15 @@ package dev.baton.bench;
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.lock.lease.LeaseLock;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +46,62 @@ final class LeaseBackend implements Backend {
   public ResourceLock newLock(String lockName, String identity) {
     return new LeaseLock(client(lockName.startsWith("scale-") ? "shared" : identity), "bench", lockName,
         ResourceLockConfig.of(identity), Map.of());
+  }
+
+  @Override
+  public RawStore rawStore() {
+    KubernetesClient client = server.createClient();
+    clients.add(client);
+    return new RawStore() {
+      private Lease[] leases;
+
+      @Override
+      public void prepare(int count) {
+        leases = new Lease[count];
+        for (int i = 0; i < count; i++) {
+          leases[i] = client.leases().inNamespace("bench-raw").resource(new LeaseBuilder()
+              .withNewMetadata().withName("raw-" + i).endMetadata()
+              .withNewSpec().withHolderIdentity("bench-raw").withLeaseDurationSeconds(15)
+              .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec().build()).create();
+        }
+      }
+
+      @Override
+      public void write(int key) {
+        Lease next = new LeaseBuilder(leases[key]).editSpec().withRenewTime(ZonedDateTime.now(ZoneOffset.UTC)).endSpec()
+            .build();
+        // update() sends the resourceVersion read: compare-and-set, as the lock's update.
+        leases[key] = client.leases().inNamespace("bench-raw").resource(next).update();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  /** Watch requests the mock API server received so far, and this JVM's connections to it. */
+  @Override
+  public String openResources() {
+    return watchRequests() + "; " + Resources.connectionsTo("127.0.0.1:" + server.getPort());
+  }
+
+  private long watchRequests;
+
+  /** Watch requests the mock server received so far (each holds a connection's stream while open). */
+  private synchronized String watchRequests() {
+    try {
+      for (var r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (r.getPath() != null && r.getPath().contains("watch=true")) {
+          watchRequests++;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return watchRequests + " watch requests made";
   }
 
   @Override

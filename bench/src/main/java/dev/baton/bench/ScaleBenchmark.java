@@ -9,109 +9,210 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** Many electors, each on its own lock, sharing the system runtime. */
+/**
+ * Many elections in one JVM, each on its own lock with {@code candidates} candidates, all sharing
+ * the system runtime (and, per backend, one client). Optionally, while they run, graceful handovers
+ * of a separate three-candidate election on the same runtime (the handover under load).
+ */
 final class ScaleBenchmark {
 
   /**
    * Figures of one run.
    *
    * @param backend the backend's name
-   * @param electors how many electors
-   * @param leading how many led at the end
-   * @param lostLeadership how many terms ended during the run (must be 0)
-   * @param missedRenewals electors whose longest gap between successful renewals exceeded 1.5 x retryPeriod
-   * @param longestGapMs the longest gap between two successful renewals of any elector
+   * @param elections how many elections
+   * @param candidates candidates per election
+   * @param leading how many elections had a leader at the end
+   * @param lostTerms terms that ended during the steady state (no one asked them to)
+   * @param lostPerMinute lost terms per minute of steady state
+   * @param missedRenewals terms whose gap between two successful renewals exceeded 1.5 x retryPeriod
+   * @param longestGapMs the longest gap between two successful renewals within one term
+   * @param overlaps times a candidate started leading while another candidate of its election still held a valid term
+   * @param renewalsPerSecond successful leader writes per second over the steady state
+   * @param callsPerSecond lock calls (reads and writes) per second over the steady state
    * @param batonThreadsPeak the most live threads named {@code baton-*} seen during the run
+   * @param jvmThreadsPeak the most live threads of the JVM seen during the run
    * @param heapAfterGcMb heap in use after a full GC with every elector running
    * @param heapBaselineMb heap in use after a full GC before the electors were made
-   * @param acquireAllMs how long until every elector led
+   * @param acquireAllMs how long until every election had a leader (NaN when not all did)
    * @param minutes how long the steady state was observed
+   * @param openResources connections and watches held at the end
+   * @param handoverMs graceful handovers of a separate election during the steady state
    */
-  record Result(String backend, int electors, int leading, int lostLeadership, int missedRenewals, double longestGapMs,
-      int batonThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs, double minutes) {
+  record Result(String backend, int elections, int candidates, int leading, int lostTerms, double lostPerMinute,
+      int missedRenewals, double longestGapMs, int overlaps, double renewalsPerSecond, double callsPerSecond,
+      int batonThreadsPeak, int jvmThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs,
+      double minutes, String openResources, Stats handoverMs) {
+  }
+
+  /** One election of the run and its candidates. */
+  private final class Race {
+    final List<LeaderElector> electors = new ArrayList<>();
+    final List<CountingLock> locks = new ArrayList<>();
+    /** The context of the term that started last, to check a newcomer against. */
+    final AtomicReference<LeaderContext> current = new AtomicReference<>();
+    final AtomicInteger leaders = new AtomicInteger();
   }
 
   private final Timings timings;
-  private final int count;
+  private final int elections;
+  private final int candidates;
   private final Duration duration;
+  private final int handoverSamples;
+  private final AtomicInteger leadingElections = new AtomicInteger();
+  private final AtomicInteger lost = new AtomicInteger();
+  private final AtomicInteger overlaps = new AtomicInteger();
+  private volatile boolean steady;
+  private volatile boolean stopping;
 
-  ScaleBenchmark(Timings timings, int count, Duration duration) {
+  ScaleBenchmark(Timings timings, int elections, int candidates, Duration duration, int handoverSamples) {
     this.timings = timings;
-    this.count = count;
+    this.elections = elections;
+    this.candidates = candidates;
     this.duration = duration;
+    this.handoverSamples = handoverSamples;
   }
 
   Result run(Backend backend) throws Exception {
-    System.err.printf("[%s] scale: %d electors for %s%n", backend.name(), count, duration);
+    System.err.printf("[%s] scale: %d elections x %d candidates for %s, %s%n", backend.name(), elections, candidates,
+        duration, timings);
     double baseline = heapAfterGcMb();
-    AtomicInteger leading = new AtomicInteger();
-    AtomicInteger lost = new AtomicInteger();
-    List<LeaderElector> electors = new ArrayList<>();
-    List<CountingLock> locks = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      CountingLock lock = CountingLock.wrap(backend.newLock("scale-" + i, "scale-" + i));
-      locks.add(lock);
-      electors.add(new LeaderElector(LeaderElectionConfig.builder()
-          .lock(lock.lock)
-          .leaseDuration(timings.lease()).renewDeadline(timings.renew()).retryPeriod(timings.retry())
-          .runtime(ElectionRuntime.system())
-          .callbacks(new LeaderCallbacks() {
-            @Override
-            public void onStartedLeading(LeaderContext context) {
-              leading.incrementAndGet();
-            }
-
-            @Override
-            public void onStoppedLeading() {
-              if (leading.getAndDecrement() > 0) {
-                lost.incrementAndGet();
-              }
-            }
-          })
-          .build()));
+    List<Race> races = new ArrayList<>();
+    for (int i = 0; i < elections; i++) {
+      Race race = new Race();
+      for (int c = 0; c < candidates; c++) {
+        CountingLock lock = CountingLock.wrap(backend.newLock("scale-" + i, "scale-" + i + "-" + c));
+        race.locks.add(lock);
+        race.electors.add(elector(race, lock));
+      }
+      races.add(race);
     }
+    ThreadPeaks peaks = new ThreadPeaks();
     long start = System.nanoTime();
-    electors.forEach(LeaderElector::start);
-    AtomicInteger peakThreads = new AtomicInteger();
-    if (!Election.await(() -> {
-      peakThreads.accumulateAndGet(batonThreads(), Math::max);
-      return leading.get() == count;
-    }, Duration.ofMinutes(2))) {
-      throw new IllegalStateException("only " + leading.get() + " of " + count + " electors lead after 2 minutes");
-    }
-    double acquireAll = (System.nanoTime() - start) / 1e6;
+    races.forEach(r -> r.electors.forEach(LeaderElector::start));
+    boolean allLed = Election.await(() -> peaks.sample() && leadingElections.get() == elections,
+        Duration.ofMinutes(3));
+    double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
+    System.err.printf("[%s] %d of %d elections have a leader after %.1f s%n", backend.name(), leadingElections.get(),
+        elections, (System.nanoTime() - start) / 1e9);
     Election.pause(timings.retry().multipliedBy(2));
-    locks.forEach(CountingLock::reset);
-    long end = System.nanoTime() + duration.toNanos();
-    Election.await(() -> {
-      peakThreads.accumulateAndGet(batonThreads(), Math::max);
-      return System.nanoTime() - end >= 0;
-    }, duration.plusSeconds(5));
-    double heap = heapAfterGcMb();
+    races.forEach(r -> r.locks.forEach(CountingLock::reset));
+    lost.set(0);
+    steady = true;
+    long steadyStart = System.nanoTime();
+    long end = steadyStart + duration.toNanos();
+    CompletableFuture<List<Double>> handovers = handoverSamples == 0
+        ? CompletableFuture.completedFuture(List.of())
+        : CompletableFuture.supplyAsync(() -> handovers(backend));
+    Election.await(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
+    List<Double> handoverMs = handovers.get(10, TimeUnit.MINUTES);
+    double seconds = (System.nanoTime() - steadyStart) / 1e9;
+    steady = false;
+    long writes = 0;
+    long calls = 0;
     int missed = 0;
     long longest = 0;
-    for (CountingLock l : locks) {
-      long gap = l.longestWriteGapNanos.get();
-      longest = Math.max(longest, gap);
-      if (gap > timings.retry().toNanos() * 3 / 2) {
-        missed++;
+    for (Race race : races) {
+      for (CountingLock l : race.locks) {
+        writes += l.writes.get();
+        calls += l.writes.get() + l.reads.get();
+        long gap = l.longestWriteGapNanos.get();
+        longest = Math.max(longest, gap);
+        if (gap > timings.retry().toNanos() * 3 / 2) {
+          missed++;
+        }
       }
     }
-    int leadingAtEnd = leading.get();
+    int leadingAtEnd = leadingElections.get();
     int lostDuringRun = lost.get();
+    String resources = backend.openResources();
+    double heap = heapAfterGcMb();
+    stopping = true;
     List<CompletableFuture<Void>> stops = new ArrayList<>();
-    electors.forEach(e -> stops.add(e.cancel()));
-    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
-    return new Result(backend.name(), count, leadingAtEnd, lostDuringRun, missed, longest / 1e6, peakThreads.get(), heap,
-        baseline, acquireAll, duration.toMillis() / 60_000.0);
+    races.forEach(r -> r.electors.forEach(e -> stops.add(e.cancel())));
+    CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+    return new Result(backend.name(), elections, candidates, leadingAtEnd, lostDuringRun, lostDuringRun / (seconds / 60),
+        missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.jvm, heap, baseline,
+        acquireAll, seconds / 60, resources, Stats.of(handoverMs));
   }
 
-  private static int batonThreads() {
-    return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("baton-")).count();
+  private LeaderElector elector(Race race, CountingLock lock) {
+    return new LeaderElector(LeaderElectionConfig.builder()
+        .lock(lock.lock)
+        .leaseDuration(timings.lease()).renewDeadline(timings.renew()).retryPeriod(timings.retry())
+        .runtime(ElectionRuntime.system())
+        .callbacks(new LeaderCallbacks() {
+          private LeaderContext mine;
+
+          @Override
+          public void onStartedLeading(LeaderContext context) {
+            mine = context;
+            LeaderContext previous = race.current.getAndSet(context);
+            // A term whose validity deadline passed is over even before its onStoppedLeading runs.
+            if (previous != null && previous.isLeading()) {
+              overlaps.incrementAndGet();
+              System.err.println("OVERLAP: " + lock.lock.describe() + " started leading while another term was valid");
+            }
+            if (race.leaders.getAndIncrement() == 0) {
+              leadingElections.incrementAndGet();
+            }
+          }
+
+          @Override
+          public void onStoppedLeading() {
+            race.current.compareAndSet(mine, null);
+            // The next term's first renewal gap starts from its own first write.
+            lock.lastSuccessfulWriteNanos.set(0);
+            if (race.leaders.decrementAndGet() == 0) {
+              leadingElections.decrementAndGet();
+            }
+            if (steady && !stopping) {
+              lost.incrementAndGet();
+            }
+          }
+        })
+        .build());
+  }
+
+  private List<Double> handovers(Backend backend) {
+    try (Election e = new Election(backend, "handover-" + UUID.randomUUID().toString().substring(0, 8), 3, timings,
+        true)) {
+      e.start();
+      List<Double> samples = ElectionBenchmarks.handovers(e, handoverSamples, timings, new Random(1));
+      if (e.overlaps.get() > 0) {
+        overlaps.addAndGet(e.overlaps.get());
+      }
+      return samples;
+    } catch (Exception ex) {
+      throw new IllegalStateException("handover under load failed: " + ex, ex);
+    }
+  }
+
+  /** The most threads seen, sampled while the run waits. */
+  private static final class ThreadPeaks {
+    volatile int baton;
+    volatile int jvm;
+    private long lastNanos;
+
+    /** Samples at most every 20 ms (listing every thread costs); always true, for use in a condition. */
+    boolean sample() {
+      long now = System.nanoTime();
+      if (now - lastNanos < 20_000_000L) {
+        return true;
+      }
+      lastNanos = now;
+      baton = Math.max(baton, (int) Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("baton-")).count());
+      jvm = Math.max(jvm, Resources.jvmThreads());
+      return true;
+    }
   }
 
   private static double heapAfterGcMb() {

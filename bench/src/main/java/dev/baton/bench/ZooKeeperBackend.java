@@ -6,6 +6,11 @@ import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.zookeeper.ZooKeeperLock;
 import dev.baton.lock.zookeeper.ZooKeeperLockSettings;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +27,8 @@ final class ZooKeeperBackend implements Backend {
   private final Duration timeout;
 
   ZooKeeperBackend(Timings timings) throws Exception {
+    // wchs tells the watch count at the end of a scale run.
+    System.setProperty("zookeeper.4lw.commands.whitelist", "wchs,cons,srvr");
     server = new TestingServer(true);
     timeout = ResourceLockOptions.clientTimeoutFor(timings.renew());
   }
@@ -44,6 +51,51 @@ final class ZooKeeperBackend implements Backend {
         i -> newClient());
     return new ZooKeeperLock(client, ZooKeeperLockSettings.DEFAULT_ROOT, "bench", lockName, ResourceLockConfig.of(identity),
         timeout);
+  }
+
+  @Override
+  public RawStore rawStore() {
+    CuratorFramework client = newClient();
+    return new RawStore() {
+      private String[] paths;
+      private int[] versions;
+
+      @Override
+      public void prepare(int count) throws Exception {
+        client.blockUntilConnected(10, TimeUnit.SECONDS);
+        ZooKeeper zk = client.getZookeeperClient().getZooKeeper();
+        paths = new String[count];
+        versions = new int[count];
+        if (client.checkExists().forPath("/bench-raw") == null) {
+          client.create().forPath("/bench-raw");
+        }
+        for (int i = 0; i < count; i++) {
+          paths[i] = "/bench-raw/k" + i;
+          Stat stat = zk.exists(paths[i], false);
+          if (stat == null) {
+            zk.create(paths[i], VALUE, ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            stat = zk.exists(paths[i], false);
+          }
+          versions[i] = stat.getVersion();
+        }
+      }
+
+      @Override
+      public void write(int key) throws Exception {
+        versions[key] = client.getZookeeperClient().getZooKeeper().setData(paths[key], VALUE, versions[key]).getVersion();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  /** The server's own count of watches (four-letter word wchs) and this JVM's connections to it. */
+  @Override
+  public String openResources() {
+    return Resources.zooKeeperWatches(server.getPort()) + "; " + Resources.connectionsTo("127.0.0.1:" + server.getPort());
   }
 
   @Override

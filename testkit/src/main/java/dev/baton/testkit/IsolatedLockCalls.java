@@ -117,8 +117,9 @@ final class IsolatedLockCalls extends ForwardingElectionRuntime implements AutoC
 
   /** Runs the call on this test's own pool; its time-out runs on this test's own timer thread. */
   @Override
-  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
-    return own.callLock(call, timeout);
+  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout,
+      ElectionRuntime.LockCallPriority priority) {
+    return own.callLock(call, timeout, priority);
   }
 
 

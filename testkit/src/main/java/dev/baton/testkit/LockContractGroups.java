@@ -57,7 +57,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * failure message (see the kit's README, "Mistakes the kit catches").
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
-public abstract class LockContractGroups extends LockConformanceSupport {
+public abstract class LockContractGroups extends SharedWatchGroups {
 
   private static final int RACERS = 5;
   /**

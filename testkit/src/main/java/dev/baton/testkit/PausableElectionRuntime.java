@@ -115,7 +115,8 @@ public final class PausableElectionRuntime extends ForwardingElectionRuntime {
   }
 
   @Override
-  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout) {
+  public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout,
+      ElectionRuntime.LockCallPriority priority) {
     synchronized (monitor) {
       if (pauseAtNextLockCall) {
         pauseAtNextLockCall = false;
@@ -126,7 +127,7 @@ public final class PausableElectionRuntime extends ForwardingElectionRuntime {
       }
     }
     CompletableFuture<T> result = new CompletableFuture<>();
-    runOrHold(() -> delegate().callLock(call, timeout).whenComplete((value, error) -> runOrHold(() -> {
+    runOrHold(() -> delegate().callLock(call, timeout, priority).whenComplete((value, error) -> runOrHold(() -> {
       if (error != null) {
         result.completeExceptionally(error);
       } else {

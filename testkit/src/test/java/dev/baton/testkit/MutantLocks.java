@@ -11,14 +11,21 @@ import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.lock.inmemory.InMemoryLockStore;
 import dev.baton.lock.inmemory.InMemoryResourceLock;
+import dev.baton.lock.inmemory.WatchableInMemoryResourceLock;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
+import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Broken variants of the in-memory lock that the kit must reject, each with the mistake a backend
@@ -466,6 +473,76 @@ final class MutantLocks {
     @Override
     protected ResourceLock newLock(String namespace, String name, String identity) {
       return new RefusingWritesLock(store, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  // ---- shared watches ----------------------------------------------------------------------------
+
+  /**
+   * A watchable lock whose watches of one record share what they deliver from, and whose
+   * {@code close()} stops every watch of that record: the shared stream closed by the first
+   * subscriber to leave instead of the last (a missing reference count).
+   */
+  static final class ClosesEveryWatchLock extends WatchableInMemoryResourceLock {
+    private final Map<String, List<RecordWatch>> watchesByRecord;
+
+    ClosesEveryWatchLock(InMemoryLockStore store, Map<String, List<RecordWatch>> watchesByRecord, String namespace,
+        String name, ResourceLockConfig config) {
+      super(store, namespace, name, config);
+      this.watchesByRecord = watchesByRecord;
+    }
+
+    @Override
+    public RecordWatch watch(Consumer<ObservedRecord> listener) {
+      List<RecordWatch> shared = watchesByRecord.computeIfAbsent(namespace() + "/" + name(),
+          k -> new CopyOnWriteArrayList<>());
+      shared.add(super.watch(listener));
+      return () -> shared.forEach(RecordWatch::close);
+    }
+  }
+
+  /**
+   * A watchable lock whose watches are dispatched by the record's name alone: a write to
+   * {@code other-namespace/n} reaches the watchers of {@code namespace/n} (a shared stream over
+   * every namespace, keyed without the namespace).
+   */
+  static final class NameKeyedWatchLock extends WatchableInMemoryResourceLock {
+    private final String otherNamespace;
+
+    NameKeyedWatchLock(InMemoryLockStore store, String namespace, String otherNamespace, String name,
+        ResourceLockConfig config) {
+      super(store, namespace, name, config);
+      this.otherNamespace = otherNamespace;
+    }
+
+    @Override
+    public RecordWatch watch(Consumer<ObservedRecord> listener) {
+      RecordWatch own = super.watch(listener);
+      String elsewhere = namespace().equals(otherNamespace) ? otherNamespace.replaceFirst("-2$", "") : otherNamespace;
+      RecordWatch crossed = new WatchableInMemoryResourceLock(store(), elsewhere, name(),
+          ResourceLockConfig.of(identity())).watch(listener);
+      return () -> {
+        own.close();
+        crossed.close();
+      };
+    }
+  }
+
+  /** The kit on {@link ClosesEveryWatchLock}: watchable, on virtual time. */
+  static class ClosesEveryWatchKit extends InMemoryLockConformanceTest {
+    private final Map<String, List<RecordWatch>> watches = new ConcurrentHashMap<>();
+
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new ClosesEveryWatchLock(store, watches, namespace, name, ResourceLockConfig.of(identity));
+    }
+  }
+
+  /** The kit on {@link NameKeyedWatchLock}: watchable, on virtual time. */
+  static class NameKeyedWatchKit extends InMemoryLockConformanceTest {
+    @Override
+    protected ResourceLock newLock(String namespace, String name, String identity) {
+      return new NameKeyedWatchLock(store, namespace, otherNamespace(), name, ResourceLockConfig.of(identity));
     }
   }
 }

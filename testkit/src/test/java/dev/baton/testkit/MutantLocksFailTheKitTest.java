@@ -146,4 +146,20 @@ class MutantLocksFailTheKitTest {
     }
     assertTrue(message.length() < 8_000, "the report is not bounded: " + message.length() + " characters");
   }
+
+  @Test
+  @DisplayName("A lock whose closed watch ends the other watches of its record fails the shared-watch group, which says so")
+  void closeEndsEveryWatch() {
+    Map<String, String> failed = failedTests(MutantLocks.ClosesEveryWatchKit.class);
+    assertCaught(failed, "closingOneLeavesTheOthers", "after another watch of the same record was closed",
+        "a shared watch closed by its first subscriber");
+    assertCaught(failed, "churnBesideAWatch", "in churn round 2 of", "a shared watch closed by its first subscriber");
+  }
+
+  @Test
+  @DisplayName("A lock whose watches are dispatched by name alone fails the shared-watch group, which names the stray record")
+  void watchesKeyedByNameOnly() {
+    assertCaught(failedTests(MutantLocks.NameKeyedWatchKit.class), "eachWatchGetsItsOwnWrites",
+        "a record of another lock", "deliveries keyed without the namespace");
+  }
 }

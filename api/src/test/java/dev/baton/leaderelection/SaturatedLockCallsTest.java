@@ -1,0 +1,96 @@
+package dev.baton.leaderelection;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.leaderelection.ElectionScenario.Candidate;
+import dev.baton.leaderelection.SharedRecordStore.Call;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lock calls behind a saturated lock-call pool (many electors sharing it past the store's ceiling):
+ * a call that waited in the queue until its answer was given up must not run afterwards.
+ */
+@DisplayName("Lock calls behind a saturated pool")
+class SaturatedLockCallsTest {
+
+  /** The scenario's virtual runtime with a lock-call pool whose calls wait in a queue until the test runs them. */
+  static final class QueueingRuntime extends ForwardingElectionRuntime {
+    final List<Runnable> queued = new ArrayList<>();
+    boolean saturated = true;
+
+    QueueingRuntime(ElectionRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
+      if (!saturated) {
+        return super.callLock(call, timeout, priority);
+      }
+      CompletableFuture<T> answer = new CompletableFuture<>();
+      queued.add(() -> {
+        try {
+          answer.complete(call.call());
+        } catch (Exception e) {
+          answer.completeExceptionally(e);
+        }
+      });
+      schedule(timeout, () -> answer.completeExceptionally(new TimeoutException("queued past " + timeout)));
+      return answer;
+    }
+
+    /** The pool catches up: every queued call gets a thread, in order. */
+    void drain() {
+      saturated = false;
+      List<Runnable> due = new ArrayList<>(queued);
+      queued.clear();
+      due.forEach(Runnable::run);
+    }
+  }
+
+  private final ElectionScenario world = new ElectionScenario();
+
+  @Test
+  @DisplayName("An attempt given up while queued never reaches the lock, and the elector's next attempt runs and leads")
+  void givenUpCallsDoNotRun() throws Exception {
+    QueueingRuntime pool = new QueueingRuntime(world.runtime);
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    // The first attempt waits in the queue past its deadline (renewDeadline for a follower).
+    world.runtime.advance(Duration.ofSeconds(10).plusMillis(1));
+    assertEquals(1, pool.queued.size(), "the first attempt should be queued, and no second one yet");
+
+    pool.drain();
+    assertEquals(0, a.lock.calls(Call.GET) + a.lock.calls(Call.CREATE) + a.lock.calls(Call.UPDATE),
+        "a call whose answer was already given up ran when the pool caught up");
+    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(5)),
+        "after a given-up call the elector must attempt again (its lock-call slot freed) and lead");
+    assertEquals(1, a.lock.calls(Call.CREATE));
+  }
+
+  @Test
+  @DisplayName("A leader's renewal given up while queued ends its term at the deadline; the stale renewal never writes later")
+  void givenUpRenewalDoesNotWriteLater() throws Exception {
+    QueueingRuntime pool = new QueueingRuntime(world.runtime);
+    pool.saturated = false;
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofSeconds(1)));
+    long updates = a.lock.calls(Call.UPDATE);
+    pool.saturated = true;
+    assertTrue(world.advanceUntil(() -> a.stopped() == 1, Duration.ofSeconds(30)), "the leader never stepped down");
+    assertTrue(!pool.queued.isEmpty(), "no renewal was queued");
+    pool.drain();
+    assertEquals(updates, a.lock.calls(Call.UPDATE),
+        "renewals queued past the term's deadline wrote after the term had ended");
+    assertEquals(List.of(), world.violations);
+  }
+}
