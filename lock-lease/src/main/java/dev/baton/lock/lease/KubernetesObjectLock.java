@@ -495,9 +495,18 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
       delivery.accept(object);
     }
 
+    /**
+     * Stops the deliveries: once this returns the listener is not called again (a delivery under
+     * way when it is called is waited for, unless this is called from inside the listener).
+     */
     @Override
     public void close() {
       closed = true;
+      if (!Thread.holdsLock(deliveries)) {
+        synchronized (deliveries) {
+          // a delivery that began before closed was set has returned; every later one sees closed
+        }
+      }
       SharedWatches.Subscription s = shared;
       if (s != null) {
         s.close();

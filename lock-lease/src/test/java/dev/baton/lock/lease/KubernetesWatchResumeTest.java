@@ -10,7 +10,6 @@ import dev.baton.testkit.fixture.TcpProxy;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
@@ -49,7 +48,7 @@ class KubernetesWatchResumeTest {
   KubernetesApi api;
 
   /** The CRUD dispatcher, recording each watch's resourceVersion and answering the next one with 410 when told. */
-  static class RecordingDispatcher extends KubernetesCrudDispatcher {
+  static class RecordingDispatcher extends MockApiDispatcher {
     /** The path and query of every watch request. */
     final List<String> watchPaths = new CopyOnWriteArrayList<>();
     /** Answers the next watch request whose path it accepts with 410 Gone, once. */
