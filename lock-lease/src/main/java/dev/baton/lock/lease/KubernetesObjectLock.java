@@ -532,9 +532,13 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
    */
   private final class NameWatch {
     private final LockWatch owner;
-    /** The newest resourceVersion seen. Guarded by this. */
+    /** Opens are one at a time; never held by an event (fabric8 may deliver one before the open returns). */
+    private final Object opening = new Object();
+    /** Guards lastVersion and generation. */
+    private final Object state = new Object();
+    /** The newest resourceVersion seen. Guarded by state. */
     private String lastVersion;
-    /** Counts the watches opened; events of an older one are ignored. Guarded by this. */
+    /** Counts the watches opened; events of an older one are ignored. Guarded by state. */
     private int generation;
     private volatile boolean closed;
     private volatile Watch watch;
@@ -544,9 +548,18 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
     }
 
     /** Opens a watch from {@code from} (null: from now, with the current object sent first). */
-    synchronized void connect(String from) {
-      int g = ++generation;
-      lastVersion = newest(lastVersion, from);
+    void connect(String from) {
+      synchronized (opening) {
+        connectLocked(from);
+      }
+    }
+
+    private void connectLocked(String from) {
+      int g;
+      synchronized (state) {
+        g = ++generation;
+        lastVersion = newest(lastVersion, from);
+      }
       if (closed) {
         return;
       }
@@ -555,7 +568,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
       Watch w = resource().watch(options, new Watcher<T>() {
         @Override
         public void eventReceived(Action action, T object) {
-          synchronized (NameWatch.this) {
+          synchronized (state) {
             if (closed || g != generation) {
               return;
             }
@@ -581,7 +594,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
 
     private void reopen() {
       String from;
-      synchronized (this) {
+      synchronized (state) {
         from = lastVersion;
       }
       try {
