@@ -173,18 +173,18 @@ public final class BenchMain {
 
   static final String SCALE_HEADER = "| backend | elections x candidates | with a leader at the end | renewals/s | lock calls/s "
       + "| terms lost (per min) | missed renewals | longest renewal gap | overlaps | Baton threads (JVM) | heap after GC "
-      + "(baseline) | all led after | handover under load | held open at the end |\n"
-      + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+      + "(baseline) | all led after | handover under load | JVM CPU (cores) | held open at the end |\n"
+      + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
   static String scaleRow(ScaleBenchmark.Result r) {
     return String.format(Locale.ROOT, "| %s | %d x %d | %d | %.0f | %.0f | %d (%.2f) | %d | %.0f ms | %d | %d (%d) "
-            + "| %.1f MB (%.1f MB) | %.1f s | %s | %s |%n",
+            + "| %.1f MB (%.1f MB) | %.1f s | %s | %.2f | %s |%n",
         r.backend(), r.elections(), r.candidates(), r.leading(), r.renewalsPerSecond(), r.callsPerSecond(),
         r.lostTerms(), r.lostPerMinute(), r.missedRenewals(), r.longestGapMs(), r.overlaps(), r.batonThreadsPeak(),
         r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs() / 1000,
         r.handoverMs().values().isEmpty() ? "-" : String.format(Locale.ROOT, "median %.0f ms, p99 %.0f ms (n=%d)",
             r.handoverMs().median(), r.handoverMs().quantile(0.99), r.handoverMs().values().size()),
-        r.openResources());
+        r.cpuCores(), r.openResources());
   }
 
   /** The store's raw write ceiling, then Baton's renewals ramped towards and past it. */

@@ -45,11 +45,13 @@ final class ScaleBenchmark {
    * @param minutes how long the steady state was observed
    * @param openResources connections and watches held at the end
    * @param handoverMs graceful handovers of a separate election during the steady state
+   * @param cpuCores CPU time this JVM used per second of steady state (1.0 = one core busy), in-process
+   *     servers (ZooKeeper, the mock API server) included
    */
   record Result(String backend, int elections, int candidates, int leading, int lostTerms, double lostPerMinute,
       int missedRenewals, double longestGapMs, int overlaps, double renewalsPerSecond, double callsPerSecond,
       int batonThreadsPeak, int jvmThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs,
-      double minutes, String openResources, Stats handoverMs) {
+      double minutes, String openResources, Stats handoverMs, double cpuCores) {
   }
 
   /** One election of the run and its candidates. */
@@ -97,23 +99,26 @@ final class ScaleBenchmark {
     ThreadPeaks peaks = new ThreadPeaks();
     long start = System.nanoTime();
     races.forEach(r -> r.electors.forEach(LeaderElector::start));
-    boolean allLed = Election.await(() -> peaks.sample() && leadingElections.get() == elections,
+    boolean allLed = awaitCoarsely(() -> peaks.sample() && leadingElections.get() == elections,
         Duration.ofMinutes(3));
     double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
     System.err.printf("[%s] %d of %d elections have a leader after %.1f s%n", backend.name(), leadingElections.get(),
         elections, (System.nanoTime() - start) / 1e9);
-    Election.pause(timings.retry().multipliedBy(2));
+    long settle = System.nanoTime() + timings.retry().multipliedBy(2).toNanos();
+    awaitCoarsely(() -> System.nanoTime() - settle >= 0, timings.retry().multipliedBy(3));
     races.forEach(r -> r.locks.forEach(CountingLock::reset));
     lost.set(0);
     steady = true;
     long steadyStart = System.nanoTime();
+    long cpuStart = processCpuNanos();
     long end = steadyStart + duration.toNanos();
     CompletableFuture<List<Double>> handovers = handoverSamples == 0
         ? CompletableFuture.completedFuture(List.of())
         : CompletableFuture.supplyAsync(() -> handovers(backend));
-    Election.await(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
+    awaitCoarsely(() -> peaks.sample() && System.nanoTime() - end >= 0, duration.plusSeconds(5));
     List<Double> handoverMs = handovers.get(10, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - steadyStart) / 1e9;
+    double cpuCores = (processCpuNanos() - cpuStart) / 1e9 / seconds;
     steady = false;
     long writes = 0;
     long calls = 0;
@@ -140,7 +145,7 @@ final class ScaleBenchmark {
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
     return new Result(backend.name(), elections, candidates, leadingAtEnd, lostDuringRun, lostDuringRun / (seconds / 60),
         missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.jvm, heap, baseline,
-        acquireAll, seconds / 60, resources, Stats.of(handoverMs));
+        acquireAll, seconds / 60, resources, Stats.of(handoverMs), cpuCores);
   }
 
   private LeaderElector elector(Race race, CountingLock lock) {
@@ -199,20 +204,37 @@ final class ScaleBenchmark {
   private static final class ThreadPeaks {
     volatile int baton;
     volatile int jvm;
-    private long lastNanos;
 
-    /** Samples at most every 20 ms (listing every thread costs); always true, for use in a condition. */
+    /** Counts live threads (without their stacks); always true, for use in a condition. */
     boolean sample() {
-      long now = System.nanoTime();
-      if (now - lastNanos < 20_000_000L) {
-        return true;
+      Thread[] threads = new Thread[Thread.activeCount() + 64];
+      int n = Thread.enumerate(threads);
+      int named = 0;
+      for (int i = 0; i < n; i++) {
+        if (threads[i].getName().startsWith("baton-")) {
+          named++;
+        }
       }
-      lastNanos = now;
-      baton = Math.max(baton, (int) Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.getName().startsWith("baton-")).count());
+      baton = Math.max(baton, named);
       jvm = Math.max(jvm, Resources.jvmThreads());
       return true;
     }
+  }
+
+  /** Waits for {@code condition}, checking every 20 ms: the scale run needs no finer time, and its checks cost. */
+  private static boolean awaitCoarsely(java.util.function.BooleanSupplier condition, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+    }
+    return true;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double heapAfterGcMb() {

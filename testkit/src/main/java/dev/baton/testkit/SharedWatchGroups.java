@@ -10,7 +10,9 @@ import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock.RecordWatch;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,13 +58,16 @@ public abstract class SharedWatchGroups extends LockConformanceSupport {
             watched.add(Watched.open(watchable(lockIn(ns, name, "w")), ns + "-" + i, ns, name));
           }
         }
+        Map<Watched, LeaderElectionRecord> lastWritten = new HashMap<>();
         for (Watched w : watched) {
           ResourceLock writer = lockIn(w.namespace, w.name, "writer");
           writer.create(heldBy(w.tag, 0));
-          writer.update(heldBy(w.tag, 1));
+          LeaderElectionRecord last = heldBy(w.tag, 1);
+          writer.update(last);
+          lastWritten.put(w, last);
         }
         for (Watched w : watched) {
-          LeaderElectionRecord last = heldBy(w.tag, 1);
+          LeaderElectionRecord last = lastWritten.get(w);
           assertTrue(time.awaitUntil(() -> w.sawRecord(last), DELIVERY_LIMIT).isPresent(),
               () -> "the watch of " + w.tag + " never delivered its own update " + last + "; it delivered " + w.seen);
         }
@@ -96,18 +101,21 @@ public abstract class SharedWatchGroups extends LockConformanceSupport {
       try {
         // Two candidates on one record: closing one's watch leaves the other's.
         closedWatch.close();
-        writerOne.update(heldBy("one", 1));
-        awaitRecord(sameKey, heldBy("one", 1), "after another watch of the same record was closed");
-        awaitRecord(byLock, heldBy("one", 1), "after another watch of the same record was closed");
+        LeaderElectionRecord one1 = heldBy("one", 1);
+        writerOne.update(one1);
+        awaitRecord(sameKey, one1, "after another watch of the same record was closed");
+        awaitRecord(byLock, one1, "after another watch of the same record was closed");
         // Closing the lock itself (a candidate going away) must not end the watches of others.
         if (closedLock instanceof AutoCloseable closeable) {
           closeable.close();
         }
         byLock.close();
-        writerOne.update(heldBy("one", 2));
-        writerTwo.update(heldBy("two", 1));
-        awaitRecord(sameKey, heldBy("one", 2), "after another lock of the same record and its watch were closed");
-        awaitRecord(otherKey, heldBy("two", 1), "after the watches of another record on the connection were closed");
+        LeaderElectionRecord one2 = heldBy("one", 2);
+        LeaderElectionRecord two1 = heldBy("two", 1);
+        writerOne.update(one2);
+        writerTwo.update(two1);
+        awaitRecord(sameKey, one2, "after another lock of the same record and its watch were closed");
+        awaitRecord(otherKey, two1, "after the watches of another record on the connection were closed");
         // Writes after the close reached the open watches; the closed ones must not have delivered them.
         assertEquals(List.of(), closedWatch.seenAfterClose(),
             "a closed watch went on calling its listener with later writes");
@@ -118,8 +126,9 @@ public abstract class SharedWatchGroups extends LockConformanceSupport {
         otherKey.close();
         Watched reopened = Watched.open(watchable(lock(first, "reopened")), "reopened");
         try {
-          writerOne.update(heldBy("one", 3));
-          awaitRecord(reopened, heldBy("one", 3), "opened after every other watch on the connection was closed");
+          LeaderElectionRecord one3 = heldBy("one", 3);
+          writerOne.update(one3);
+          awaitRecord(reopened, one3, "opened after every other watch on the connection was closed");
         } finally {
           reopened.close();
         }
@@ -147,12 +156,14 @@ public abstract class SharedWatchGroups extends LockConformanceSupport {
       self.set(closing);
       Watched other = Watched.open(watchable(lock(name, "other")), "other");
       try {
-        writer.update(heldBy("writer", 1));
-        awaitRecord(other, heldBy("writer", 1), "while another watch closed itself in its listener");
+        LeaderElectionRecord first = heldBy("writer", 1);
+        writer.update(first);
+        awaitRecord(other, first, "while another watch closed itself in its listener");
         assertTrue(time.awaitUntil(() -> calls.get() > 0, DELIVERY_LIMIT).isPresent(),
             "the self-closing watch never delivered the update");
-        writer.update(heldBy("writer", 2));
-        awaitRecord(other, heldBy("writer", 2), "after another watch closed itself in its listener");
+        LeaderElectionRecord second = heldBy("writer", 2);
+        writer.update(second);
+        awaitRecord(other, second, "after another watch closed itself in its listener");
         assertEquals(1, calls.get(), "a watch closed inside its listener was called again");
       } finally {
         closing.close();
@@ -173,11 +184,11 @@ public abstract class SharedWatchGroups extends LockConformanceSupport {
           // Another record's watch and a second watch of this record, opened and closed around the write.
           Watched elsewhere = Watched.open(watchable(lock(uniqueName(), "elsewhere")), "elsewhere");
           Watched sameRecord = Watched.open(watchable(lock(name, "same-" + round)), "same");
-          writer.update(heldBy("steady", round));
+          LeaderElectionRecord written = heldBy("steady", round);
+          writer.update(written);
           elsewhere.close();
           sameRecord.close();
-          int r = round;
-          awaitRecord(steady, heldBy("steady", round), "in churn round " + r + " of " + CHURN_ROUNDS);
+          awaitRecord(steady, written, "in churn round " + round + " of " + CHURN_ROUNDS);
         }
       } finally {
         steady.close();

@@ -14,34 +14,24 @@ import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
-import io.etcd.jetcd.watch.WatchEvent;
-import io.etcd.jetcd.watch.WatchResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apiguardian.api.API;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The lock on etcd (type {@code etcd}): the record's client-go JSON encoding stored under the key
@@ -54,9 +44,12 @@ import org.slf4j.LoggerFactory;
  *       this instance last read or wrote; otherwise {@link UpdateConflictException}.</li>
  *   <li>{@link #get} returns the stored bytes unchanged; {@link #revision()} is the key's mod
  *       revision, which etcd increases with every write (the fencing source).</li>
- *   <li>{@link #watch} reads the key and follows it with an etcd watch from just after that read's
- *       revision, so no write after {@code watch} returns can be missed; a broken watch is
- *       re-established from the last revision seen.</li>
+ *   <li>{@link #watch} follows the key from a read of it, so no write after {@code watch} returns can
+ *       be missed, on <b>one etcd watch stream per client and namespace</b>, shared by every lock of
+ *       that namespace on that client (informer-style: ten thousand locks on one client in one
+ *       namespace cost one gRPC watch stream, not ten thousand); a broken stream is re-established
+ *       from the last revision it saw. The stream is opened by the first watch and closed with the
+ *       last; closing one lock's watch, or the lock, never disturbs the others.</li>
  * </ul>
  *
  * <p>Every call is bounded by the settings' timeout; an unreachable cluster is a
@@ -67,19 +60,16 @@ import org.slf4j.LoggerFactory;
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class EtcdLock extends AbstractResourceLock<Long> implements WatchableResourceLock {
-  private static final Logger LOG = LoggerFactory.getLogger(EtcdLock.class);
-
-  /** One daemon thread re-opens every broken watch of every lock, so a thousand locks cost one thread. */
-  private static final ScheduledExecutorService WATCH_RETRY = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "baton-etcd-watch-retry");
-    t.setDaemon(true);
-    return t;
-  });
-
   private final Client client;
   private final String key;
   private final ByteSequence keyBytes;
   private final String endpoints;
+  /** The key directory {@code <prefix>/<namespace>/}: one shared watch stream per client and directory. */
+  private final String directory;
+  /** This lock's open watches, closed with it. Guarded by itself. */
+  private final Set<SharedEtcdWatch.Subscription> watches = new HashSet<>();
+  /** Guarded by {@link #watches}. */
+  private boolean closed;
 
   /**
    * A lock on a client the caller owns and closes.
@@ -104,6 +94,7 @@ public final class EtcdLock extends AbstractResourceLock<Long> implements Watcha
     this.key = key(prefix, namespace, name);
     this.keyBytes = ByteSequence.from(key, StandardCharsets.UTF_8);
     this.endpoints = endpoints;
+    this.directory = key.substring(0, key.lastIndexOf('/') + 1);
   }
 
   /**
@@ -182,21 +173,24 @@ public final class EtcdLock extends AbstractResourceLock<Long> implements Watcha
   }
 
   /**
-   * Follows the key from a known point. This reads the key (bounded by the lock's timeout, failing
-   * as {@link #get} fails), and starts an etcd watch at the read's store revision + 1: etcd then
-   * replays every write after the read, however long the watch takes to register, so every write
-   * committed after this method returns is delivered, each one, in revision order. The state read
-   * is not delivered (see {@link WatchableResourceLock#watch}); it is what later deliveries are
-   * compared with after a resync. The read is the watch's own: it does not change the mod
-   * revision the next {@link #update} compares against, nor {@link #revision()}.
+   * Follows the key from a known point, on the stream this lock shares with every lock of its
+   * namespace on the same client (see the class comment). The subscription is registered on that
+   * stream first; then this reads the key (bounded by the lock's timeout, failing as {@link #get}
+   * fails): the anchor, at the read's store revision R. Every write of the key above R is
+   * delivered, each once, in revision order, however late the stream registers with etcd (it is
+   * opened, when this is its first subscription, at R + 1, and etcd replays from there). The state
+   * read is not delivered (see {@link WatchableResourceLock#watch}); it is what later deliveries are
+   * compared with after a resync. The read is the watch's own: it does not change the mod revision
+   * the next {@link #update} compares against, nor {@link #revision()}.
    *
-   * <p>When the watch breaks it is opened again from the revision after the last one delivered.
-   * When etcd can no longer serve from there (compacted, or a revision it does not have, as after
-   * a restore), the watch reads the key again, delivers that state if it differs from the last one
-   * delivered (the writes in between are lost to the compaction), and goes on from just after
-   * that read.
+   * <p>When the stream breaks it is opened again from the revision after the last one it
+   * dispatched. When etcd can no longer serve from there (compacted, or a revision it does not have,
+   * as after a restore), the stream reads the namespace's keys, delivers the key's state if it
+   * differs from the last one delivered (the writes in between are lost to the compaction), and goes
+   * on from just after that read. Closing the watch never disturbs another lock's watch.
    *
-   * @param listener receives each change after the read
+   * @param listener receives each change after the read; it must return quickly, since the locks of
+   *     one namespace on one client share one delivery thread
    * @return the running watch
    * @throws TransientLockException when etcd cannot be reached within the timeout
    * @throws LockException when etcd refuses the read (authentication, TLS)
@@ -204,159 +198,62 @@ public final class EtcdLock extends AbstractResourceLock<Long> implements Watcha
   @Override
   public RecordWatch watch(Consumer<ObservedRecord> listener) throws LockException {
     Objects.requireNonNull(listener, "listener");
-    KeyWatch watch = new KeyWatch(listener);
-    // The anchor: a read of the key, with the store revision it was made at. Not under this lock's
-    // monitor and never written to lastModRevision, so it cannot move the next update's precondition.
-    GetResponse anchor = await(() -> client.getKVClient().get(keyBytes), "read starting the watch");
+    SharedEtcdWatch.Subscription subscription = SharedEtcdWatch.subscribe(client, directory, keyBytes, timeout(),
+        deliveryTo(listener));
+    boolean anchored = false;
     try {
-      watch.startAfter(anchor);
+      // The anchor: a read of the key, made after the subscription was registered, with the store
+      // revision it was made at. Not under this lock's monitor and never written to the compare-and-set
+      // version, so it cannot move the next update's precondition. A second read is needed only when
+      // another lock opened the shared stream from a later read than this one (a race of first
+      // subscribers); a read started after that is never older than the stream's start.
+      for (int attempt = 0; attempt < 3 && !anchored; attempt++) {
+        GetResponse anchor = await(() -> client.getKVClient().get(keyBytes), "read starting the watch");
+        anchored = subscription.anchor(anchor);
+      }
+      if (!anchored) {
+        throw new TransientLockException(describe(), "the shared etcd watch of " + directory
+            + " started after every read of the key, three times", null);
+      }
     } catch (RuntimeException e) {
-      watch.close();
       throw EtcdErrors.translate(e, "watch of key " + key, describe(), endpoints);
+    } finally {
+      if (!anchored) {
+        subscription.close();
+      }
     }
-    return watch;
+    synchronized (watches) {
+      if (closed) {
+        subscription.close();
+        throw new LockException(describe(), "the lock is closed", null);
+      }
+      watches.add(subscription);
+    }
+    return () -> {
+      synchronized (watches) {
+        watches.remove(subscription);
+      }
+      subscription.close();
+    };
+  }
+
+  /**
+   * Closes this lock's watches (never another lock's on the same client), then the client when the
+   * lock built it.
+   */
+  @Override
+  public void close() {
+    List<SharedEtcdWatch.Subscription> open;
+    synchronized (watches) {
+      closed = true;
+      open = new ArrayList<>(watches);
+      watches.clear();
+    }
+    open.forEach(SharedEtcdWatch.Subscription::close);
+    super.close();
   }
 
   private <T> T await(Supplier<CompletableFuture<T>> call, String what) throws LockException {
     return EtcdErrors.await(call, timeout(), what + " of key " + key, describe(), endpoints);
-  }
-
-  /**
-   * A watch on the key from just after a read, re-established after errors from the last revision
-   * it saw. When etcd can no longer serve from there (compacted, or a revision etcd does not have
-   * yet, as after a restore), it reads the key as it is now, delivers it if it changed, and watches
-   * from just after that read.
-   */
-  private final class KeyWatch implements RecordWatch {
-    private static final long UNKNOWN = -1;
-
-    private final Consumer<byte[]> delivery;
-    private final AtomicLong nextRevision = new AtomicLong();
-    private final Object deliveries = new Object();
-    /** The mod revision of the state read at the start or delivered since, 0 when the key is absent. */
-    private long deliveredModRevision = UNKNOWN;
-    /** Set while a reopen is scheduled, so one break (onError then onCompleted) schedules one. */
-    private final AtomicBoolean reopening = new AtomicBoolean();
-    private volatile boolean resync;
-    private volatile boolean closed;
-    private volatile Watch.Watcher watcher;
-
-    KeyWatch(Consumer<ObservedRecord> listener) {
-      this.delivery = deliveryTo(listener);
-    }
-
-    /** Takes {@code anchor}'s state as already known (not delivered) and watches from its revision + 1. */
-    void startAfter(GetResponse anchor) {
-      KeyValue kv = anchor.getKvs().isEmpty() ? null : anchor.getKvs().get(0);
-      synchronized (deliveries) {
-        deliveredModRevision = kv == null ? 0 : kv.getModRevision();
-      }
-      nextRevision.set(anchor.getHeader().getRevision() + 1);
-      open();
-    }
-
-    private synchronized void open() {
-      reopening.set(false);
-      if (closed) {
-        return;
-      }
-      if (resync) {
-        resync();
-        return;
-      }
-      // Always from a known revision: etcd replays from there whenever the watch registers.
-      WatchOption option = WatchOption.builder().withRevision(nextRevision.get()).build();
-      watcher = client.getWatchClient().watch(keyBytes, option, new Watch.Listener() {
-        @Override
-        public void onNext(WatchResponse response) {
-          for (WatchEvent event : response.getEvents()) {
-            KeyValue kv = event.getKeyValue();
-            nextRevision.set(kv.getModRevision() + 1);
-            deliver(event.getEventType() == WatchEvent.EventType.DELETE ? null : kv, kv.getModRevision(), false);
-          }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-          if (cannotResume(error)) {
-            resync = true;
-          }
-          reopenLater(error);
-        }
-
-        @Override
-        public void onCompleted() {
-          reopenLater(null);
-        }
-      });
-    }
-
-    /** etcd cancels a watch for good when its start revision is compacted or in the future. */
-    private static boolean cannotResume(Throwable error) {
-      return error instanceof CompactedException
-          || (error instanceof EtcdException e && e.getErrorCode() == ErrorCode.OUT_OF_RANGE);
-    }
-
-    /** Reads the key as it is now, delivers it if it changed, then watches from just after the read. */
-    private void resync() {
-      CompletableFuture<GetResponse> read;
-      try {
-        read = client.getKVClient().get(keyBytes);
-      } catch (RuntimeException e) {
-        LOG.debug("{}: watch stopped, cannot read the key: {}", describe(), e.toString());
-        return;
-      }
-      read.orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((response, error) -> {
-        if (error != null) {
-          reopenLater(error);
-          return;
-        }
-        KeyValue kv = response.getKvs().isEmpty() ? null : response.getKvs().get(0);
-        deliver(kv, kv == null ? 0 : kv.getModRevision(), true);
-        nextRevision.set(response.getHeader().getRevision() + 1);
-        resync = false;
-        open();
-      });
-    }
-
-    /**
-     * Delivers {@code kv} (null: the key is absent) through the delivery step. A resync
-     * delivers only what differs from the last delivery, so the listener sees no write that was not.
-     */
-    private void deliver(KeyValue kv, long modRevision, boolean onlyIfChanged) {
-      synchronized (deliveries) {
-        if (closed) {
-          return;
-        }
-        long state = kv == null ? 0 : modRevision;
-        if (onlyIfChanged && state == deliveredModRevision) {
-          return;
-        }
-        deliveredModRevision = state;
-        delivery.accept(kv == null ? null : kv.getValue().getBytes());
-      }
-    }
-
-    private void reopenLater(Throwable error) {
-      if (closed || !reopening.compareAndSet(false, true)) {
-        return;
-      }
-      LOG.debug("{}: watch ended ({}); re-establishing{}", describe(), error == null ? "completed" : error.toString(),
-          resync ? " from the key's current state" : " from revision " + nextRevision.get());
-      Watch.Watcher old = watcher;
-      if (old != null) {
-        old.close();
-      }
-      WATCH_RETRY.schedule(this::open, Math.min(1000, Math.max(100, timeout().toMillis() / 4)), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-      Watch.Watcher w = watcher;
-      if (w != null) {
-        w.close();
-      }
-    }
   }
 }
