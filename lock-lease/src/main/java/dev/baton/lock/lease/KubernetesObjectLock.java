@@ -169,10 +169,12 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
    *
    * <p>The shared watch only sees labelled objects. The locks label every object they create or
    * update, but an object created by client-go, fabric8 or an older Baton has no label until a lock
-   * of this version updates it. So while the object is absent or unlabelled (at the anchor read, or
-   * after the shared watch reports that it left the selection: deleted, or its label removed), this
-   * lock also watches it by name, as before shared watches: from a read's resourceVersion, so that
-   * no write is missed. Once the shared watch reports the object labelled, the watch by name is
+   * of this version updates it. So while the object is unlabelled (at the anchor read, or after the
+   * shared watch reports that it left the selection: its label removed), this lock also watches it by
+   * name, as before shared watches: from a read's resourceVersion, so that no write is missed. An
+   * absent object is not watched by name (thousands of electors starting on a fresh namespace would
+   * open a watch each): a create by a Baton lock is labelled and reported by the shared watch, while
+   * one by another client without the label is learned at the elector's next poll, not delivered. Once the shared watch reports the object labelled, the watch by name is
    * closed. After the shared watch reports it deleted or unlabelled, the object is read again (and a
    * watch by name opened from that read) before anything more is delivered: a read that finds it
    * gone delivers the deletion; one that finds another object of that name (another uid) delivers
@@ -289,7 +291,7 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
         throw translate(e, "read starting the watch");
       }
       NameWatch nameWatch = null;
-      if (anchor == null || !SharedWatches.labelled(anchor) || !shared.available()) {
+      if (needsWatchByName(anchor)) {
         nameWatch = new NameWatch(this);
         try {
           nameWatch.connect(SharedWatches.resourceVersion(anchor));
@@ -443,12 +445,17 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
         return;
       }
       T now;
-      NameWatch nameWatch = new NameWatch(this);
+      NameWatch nameWatch = null;
       try {
         now = resource().get();
-        nameWatch.connect(SharedWatches.resourceVersion(now));
+        if (needsWatchByName(now)) {
+          nameWatch = new NameWatch(this);
+          nameWatch.connect(SharedWatches.resourceVersion(now));
+        }
       } catch (RuntimeException e) {
-        nameWatch.close();
+        if (nameWatch != null) {
+          nameWatch.close();
+        }
         if (!SharedWatches.closed(client)) {
           LOG.debug("{}: reading the object again after it left the shared watch failed ({}); retrying", describe(), e.toString());
           SharedWatches.RETRY.schedule(this::reanchorNow, 500, TimeUnit.MILLISECONDS);
@@ -457,7 +464,9 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
       }
       synchronized (deliveries) {
         if (closed) {
-          SharedWatches.RETRY.execute(nameWatch::close);
+          if (nameWatch != null) {
+            SharedWatches.RETRY.execute(nameWatch::close);
+          }
           return;
         }
         NameWatch old = byName;
@@ -472,6 +481,18 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
         }
         applyHeldBack();
       }
+    }
+
+    /**
+     * Whether the shared watch cannot report {@code object}'s writes: it exists without the label
+     * (client-go's, or an older Baton's), or the namespace watch is refused. An absent object needs
+     * none: Baton's locks label what they create, so the shared watch reports the create. (One
+     * created unlabelled by another client while absent here is not delivered; the elector's next
+     * poll finds it. A watch by name per absent object would open thousands of watches when
+     * thousands of electors start on a fresh namespace, which is what sharing avoids.)
+     */
+    private boolean needsWatchByName(T object) {
+      return (object != null && !SharedWatches.labelled(object)) || !shared.available();
     }
 
     /** Applies the events held back; one of them may start anchoring again, which holds back the rest. Guarded by deliveries. */
