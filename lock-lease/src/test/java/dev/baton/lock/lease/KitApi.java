@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import java.util.Locale;
 import org.junit.jupiter.api.TestInfo;
 
@@ -15,7 +14,7 @@ import org.junit.jupiter.api.TestInfo;
  *
  * <p>On fabric8's mock API server, watches that come and go by the dozen on one server now and then
  * stall it for 30 s (a watch-event write blocks in its {@code VertxMockWebSocket awaitWrite}, and every
- * request waits behind it). So there each test that uses a watch (the kit's Watch group, and the
+ * request waits behind it). So there each test that uses a watch (the kit's Watch and Shared watches groups, and the
  * record-contract tests whose names say watch) gets a fresh mock server of its own, where only its own
  * few watchers ever come and go; every other test runs on the shared server with locks that poll.
  * On a real cluster every test runs on it with the watch.
@@ -33,7 +32,7 @@ final class KitApi implements AutoCloseable {
   synchronized void beforeEach(TestInfo info) {
     closeOwn();
     if (shared.isMock() && usesWatch(info)) {
-      own = KubernetesApi.mock(new KubernetesCrudDispatcher());
+      own = KubernetesApi.mock(new MockApiDispatcher());
       warmUp(own.client());
     }
   }
@@ -59,7 +58,8 @@ final class KitApi implements AutoCloseable {
   }
 
   private static boolean usesWatch(TestInfo info) {
-    boolean watchGroup = info.getTestClass().map(c -> c.getSimpleName().equals("Watch")).orElse(false);
+    boolean watchGroup = info.getTestClass()
+        .map(c -> c.getSimpleName().equals("Watch") || c.getSimpleName().equals("SharedWatches")).orElse(false);
     boolean watchTest = info.getTestMethod().map(m -> m.getName().toLowerCase(Locale.ROOT).contains("watch")).orElse(false);
     return watchGroup || watchTest;
   }

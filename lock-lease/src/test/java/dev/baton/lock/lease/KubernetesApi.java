@@ -59,7 +59,7 @@ final class KubernetesApi implements AutoCloseable {
       return new KubernetesApi(null, new KubernetesClientBuilder()
           .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build(), k3s);
     }
-    return mock(new KubernetesCrudDispatcher());
+    return mock(new MockApiDispatcher());
   }
 
   /** fabric8's mock API server (HTTPS, in this JVM) answering through {@code dispatcher}. */

@@ -8,7 +8,6 @@ import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LockException;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.leaderelection.resourcelock.TransientLockException;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Instant;
@@ -24,7 +23,7 @@ class KubernetesForbiddenTest {
   static KubernetesApi api;
 
   /** The CRUD dispatcher, refusing every update as an API server does for a Role without 'update'. */
-  static final class NoUpdateDispatcher extends KubernetesCrudDispatcher {
+  static final class NoUpdateDispatcher extends MockApiDispatcher {
     @Override
     public MockResponse handleUpdate(RecordedRequest request) {
       return new MockResponse().setResponseCode(403).setHeader("Content-Type", "application/json").setBody("{\"apiVersion\":\"v1\",\"kind\":\"Status\",\"status\":\"Failure\","

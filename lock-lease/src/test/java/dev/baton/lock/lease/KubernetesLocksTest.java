@@ -66,7 +66,8 @@ class KubernetesLocksTest {
     LeaderElectionRecord record = LeaderElectionRecord.of("me", 15, T, T, 0);
     lock.create(record);
     Lease stored = api.client().leases().inNamespace("locks").withName(name).get();
-    assertEquals(Map.of("app", "payments", "team", "core"), stored.getMetadata().getLabels());
+    assertEquals(Map.of("app", "payments", "team", "core", SharedWatches.LABEL_KEY, "true"), stored.getMetadata().getLabels(),
+        "the lock's labels and the shared watch's");
     ObservedRecord observed = lock.get();
     assertEquals(record, observed.record());
     assertArrayEquals(LeaderElectionRecordCodec.encode(record), observed.raw());
@@ -75,7 +76,7 @@ class KubernetesLocksTest {
     api.client().resource(stored).update();
     lock.get();
     lock.update(record.withRenewTime(T.plusSeconds(2)));
-    assertEquals(Map.of("app", "payments", "team", "core", "extra", "kept"),
+    assertEquals(Map.of("app", "payments", "team", "core", "extra", "kept", SharedWatches.LABEL_KEY, "true"),
         api.client().leases().inNamespace("locks").withName(name).get().getMetadata().getLabels());
   }
 
