@@ -1,5 +1,6 @@
 package dev.baton.bench.jmh;
 
+import dev.baton.leaderelection.resourcelock.CorruptRecordException;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import dev.baton.leaderelection.resourcelock.LeaderElectionRecordCodec;
 import dev.baton.leaderelection.resourcelock.LockException;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The in-memory lock's get and update against the store calls they wrap: what Baton adds per call
- * (JSON encoding and decoding, bookkeeping) without a network to hide it.
+ * (JSON encoding and decoding, bookkeeping) without a network to hide it, and the record's
+ * decoding and encoding alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -68,5 +70,17 @@ public class InMemoryLockCallBenchmark {
     Optional<InMemoryLockStore.StoredRecord> written = store.compareAndSet("bench", "jmh", revision, encoded);
     revision = written.orElseThrow().revision();
     return written;
+  }
+
+  /** The decoding the lock's get adds to the raw read. */
+  @Benchmark
+  public ObservedRecord codecDecode() throws CorruptRecordException {
+    return LeaderElectionRecordCodec.decode(encoded, "bench/jmh");
+  }
+
+  /** The encoding the lock's update adds to the raw compare-and-set. */
+  @Benchmark
+  public byte[] codecEncode() {
+    return LeaderElectionRecordCodec.encode(record);
   }
 }
