@@ -110,6 +110,15 @@ class ZooKeeperSharedWatchBreakTest {
         }, Duration.ofSeconds(20), "the namespace can be watched again on the client that hung");
         zookeeper.put(ZooKeeperLockSettings.DEFAULT_ROOT + "/" + hungNs + "/a", record("back"));
         Await.until(() -> seen.contains("back"), Duration.ofSeconds(10), "the new watch delivers: " + seen);
+        a.close();
+        long session = hung.getZookeeperClient().getZooKeeper().getSessionId();
+        Await.until(() -> {
+          try {
+            return zookeeper.watchedPaths(session).isEmpty();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, Duration.ofSeconds(10), "closing the last watch leaves no watch of the client that hung on the server");
       } finally {
         hung.close();
         healthy.close();
@@ -132,6 +141,40 @@ class ZooKeeperSharedWatchBreakTest {
     Await.until(() -> SharedNamespaceWatch.openWatches() == openBefore, Duration.ofSeconds(10),
         "the shared watch of a closed lock and client is closed: " + SharedNamespaceWatch.openWatches() + " open, "
             + openBefore + " before");
+  }
+
+  @Test
+  @DisplayName("Delete and create again: the new node is delivered (its zxid is newer than the deleted one's), and a "
+      + "node created and deleted after the anchor is never reported as a bare deletion")
+  void deleteAndRecreate() throws Exception {
+    String ns = "recreate-" + UUID.randomUUID();
+    String path = ZooKeeperLockSettings.DEFAULT_ROOT + "/" + ns + "/a";
+    String absent = ZooKeeperLockSettings.DEFAULT_ROOT + "/" + ns + "/b";
+    zookeeper.put(path, record("first"));
+    CuratorFramework client = newClient(zookeeper.connect(), null, null);
+    try (ZooKeeperLock a = lock(client, ns, "a", Duration.ofSeconds(2)); ZooKeeperLock b = lock(client, ns, "b",
+        Duration.ofSeconds(2))) {
+      List<String> seenA = new CopyOnWriteArrayList<>();
+      List<String> seenB = new CopyOnWriteArrayList<>();
+      a.watch(r -> seenA.add(r == null ? "deleted" : r.record().holderIdentity()));
+      b.watch(r -> seenB.add(r == null ? "deleted" : r.record().holderIdentity()));
+      for (int i = 0; i < 20; i++) {
+        zookeeper.client().delete().forPath(path);
+        zookeeper.put(path, record("again-" + i));
+        zookeeper.put(absent, record("b-" + i));
+        zookeeper.client().delete().forPath(absent);
+      }
+      Await.until(() -> seenA.contains("again-19"), Duration.ofSeconds(10), "the last recreated node: " + seenA);
+      assertTrue(seenA.stream().allMatch(x -> x.equals("deleted") || x.startsWith("again-")), seenA.toString());
+      Thread.sleep(300);
+      for (int i = 0; i < seenB.size(); i++) {
+        if (seenB.get(i).equals("deleted")) {
+          assertTrue(i > 0 && !seenB.get(i - 1).equals("deleted"), "a deletion of a node the watch did not see: " + seenB);
+        }
+      }
+    } finally {
+      client.close();
+    }
   }
 
   @Test
