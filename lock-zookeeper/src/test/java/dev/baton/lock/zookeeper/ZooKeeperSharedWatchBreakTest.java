@@ -194,6 +194,39 @@ class ZooKeeperSharedWatchBreakTest {
   }
 
   @Test
+  @DisplayName("get and update stay within the lock's timeout when the connection has been gone longer than the "
+      + "session and connection timeouts (Curator then starts a new session on the next call for the handle)")
+  void boundedAfterLongBreak() throws Exception {
+    ZKClientConfig large = new ZKClientConfig();
+    large.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, "30000");
+    ZKClientConfig same = new ZKClientConfig();
+    same.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, "1000");
+    for (ZKClientConfig config : java.util.Arrays.asList(null, large, same)) {
+      try (TcpProxy proxy = TcpProxy.to(zookeeper.host(), zookeeper.port())) {
+        CuratorFramework client = newClient("127.0.0.1:" + proxy.port(), config, null);
+        String ns = "long-" + UUID.randomUUID();
+        try (ZooKeeperLock lock = lock(client, ns, "a", Duration.ofSeconds(1))) {
+          lock.create(LeaderElectionRecord.of("me", 15, T, T, 0));
+          lock.get();
+          proxy.setMode(ProxyMode.BLACKHOLE);
+          // The client notices after 4 s (2/3 of the session); past max(session, connection timeout) more, Curator
+          // closes the handle and makes a new one, on whichever thread asks for the handle next.
+          Thread.sleep(11_000);
+          for (Executable call : List.<Executable>of(lock::get, () -> lock.update(LeaderElectionRecord.of("me", 15, T, T, 1)))) {
+            long start = System.nanoTime();
+            assertThrows(TransientLockException.class, call);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofMillis(1500)) < 0, "took " + took + " with a 1 s timeout, request timeout "
+                + (config == null ? "none" : config.getProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT)));
+          }
+        } finally {
+          client.close();
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("get and update on a ready-made client are bounded by the lock's timeout over a hung connection, "
       + "with no request timeout and with one larger than the lock's")
   void readyMadeClientBounded() throws Exception {
