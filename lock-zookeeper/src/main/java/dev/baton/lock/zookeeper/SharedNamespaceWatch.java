@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * flight; an event during a read reads once more after it, so the latest state is always read).
  * Every answer, the anchor's included, is handed to the subscriptions in the order ZooKeeper gave
  * them, on Curator's single {@code runSafe} thread of the client, which also calls the listeners
- * (never ZooKeeper's event thread, so a listener may call the lock). A state read before a
+ * (never ZooKeeper's event thread, so a listener may call the lock's get and update; not watch, whose
+ * anchor is handed over on this thread, so it would wait out its timeout). A state read before a
  * subscription's anchor is not delivered; it makes the subscription read its node again after the
  * anchor.
  *

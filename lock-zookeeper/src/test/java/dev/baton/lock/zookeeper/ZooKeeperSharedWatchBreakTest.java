@@ -178,6 +178,38 @@ class ZooKeeperSharedWatchBreakTest {
   }
 
   @Test
+  @DisplayName("What the README says of listeners: one may call get, but a watch() from it waits out its timeout, "
+      + "because the new watch's anchor is handed over on the listener's thread")
+  void listenerCalls() throws Exception {
+    String ns = "listener-" + UUID.randomUUID();
+    zookeeper.put(ZooKeeperLockSettings.DEFAULT_ROOT + "/" + ns + "/a", record("initial"));
+    CuratorFramework client = newClient(zookeeper.connect(), null, null);
+    try (ZooKeeperLock lock = lock(client, ns, "a", Duration.ofSeconds(1))) {
+      List<String> outcomes = new CopyOnWriteArrayList<>();
+      lock.watch(r -> {
+        try {
+          outcomes.add("get " + lock.get().record().holderIdentity());
+        } catch (Exception e) {
+          outcomes.add("get failed " + e);
+        }
+        try {
+          lock.watch(x -> { }).close();
+          outcomes.add("watch");
+        } catch (TransientLockException e) {
+          outcomes.add("watch timed out");
+        } catch (Exception e) {
+          outcomes.add("watch failed " + e);
+        }
+      });
+      zookeeper.put(ZooKeeperLockSettings.DEFAULT_ROOT + "/" + ns + "/a", record("next"));
+      Await.until(() -> outcomes.size() == 2, Duration.ofSeconds(10), "the listener ran: " + outcomes);
+      assertEquals(List.of("get next", "watch timed out"), outcomes);
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
   @DisplayName("A watch through a client with a namespace (chroot) delivers its node's writes")
   void chroot() throws Exception {
     String chroot = "apps-" + UUID.randomUUID();
