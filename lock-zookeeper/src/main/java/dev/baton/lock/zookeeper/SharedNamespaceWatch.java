@@ -16,6 +16,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.utils.ZKPaths;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * flight; an event during a read reads once more after it, so the latest state is always read).
  * Every answer, the anchor's included, is handed to the subscriptions in the order ZooKeeper gave
  * them, on Curator's single {@code runSafe} thread of the client, which also calls the listeners
- * (never ZooKeeper's event thread, so a listener may call the lock). A state read before a
+ * (never ZooKeeper's event thread, so a listener may call the lock's get and update; not watch, whose
+ * anchor is handed over on this thread, so it would wait out its timeout). A state read before a
  * subscription's anchor is not delivered; it makes the subscription read its node again after the
  * anchor.
  *
@@ -245,12 +247,13 @@ final class SharedNamespaceWatch {
   }
 
   private void removedAnswer(CuratorFramework c, CuratorEvent event) {
+    if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+      // Not removed on the server (no connection): forget it here so no reconnect registers it again.
+      // Before a revival's add, so the add is queued after it.
+      removeLocally();
+    }
     boolean revive;
     synchronized (LOCK) {
-      if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-        // Not removed on the server (no connection): forget it here so no reconnect registers it again.
-        removeLocally();
-      }
       revive = refs > 0;
       if (revive) {
         state = State.OPEN;
@@ -268,9 +271,16 @@ final class SharedNamespaceWatch {
     }
   }
 
+  /**
+   * Forgets the watch on this client without waiting: ZooKeeper's asynchronous call, which forgets
+   * it locally even when the request fails for want of a connection. (Curator's foreground call is
+   * ZooKeeper's synchronous one, which waits while the client is disconnected for the connection to
+   * come back or be given up, on the thread that called it.)
+   */
   private void removeLocally() {
     try {
-      client.watchers().removeAll().ofType(Watcher.WatcherType.Any).locally().forPath(parent);
+      client.getZookeeperClient().getZooKeeper().removeAllWatches(ZKPaths.fixForNamespace(client.getNamespace(), parent),
+          Watcher.WatcherType.Any, true, (rc, path, ctx) -> { }, null);
     } catch (Exception e) {
       LOG.debug("cannot forget the ZooKeeper watch on {}: {}", parent, e.toString());
     }
