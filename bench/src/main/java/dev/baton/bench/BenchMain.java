@@ -158,7 +158,8 @@ public final class BenchMain {
           continue;
         }
         try (Backend b = backend(name, t)) {
-          md.append(scaleRow(new ScaleBenchmark(t, electors, candidates, parse(duration), handovers).run(b)));
+          md.append(scaleRow(new ScaleBenchmark(t, electors, candidates, parse(duration), handovers, Duration.ofMinutes(3))
+              .run(b)));
         }
       }
       if (!fabric8.isEmpty()) {
@@ -204,6 +205,9 @@ public final class BenchMain {
     List<Double> ramp;
     @Option(names = "--step", defaultValue = "30s", description = "steady state of each ramp step")
     String step;
+    @Option(names = "--acquire-limit", defaultValue = "1m",
+        description = "how long a step waits for every election to have a leader before measuring anyway")
+    String acquireLimit;
     @CommandLine.Mixin
     TimingOptions timing = new TimingOptions();
 
@@ -223,24 +227,26 @@ public final class BenchMain {
         md.append(String.format(Locale.ROOT, "### %s%n%nRaw ceiling: **%.0f writes/s** (mean %.2f ms per write, %d failed)%n%n",
             name, raw.writesPerSecond(), raw.meanLatencyMs(), raw.failures()));
         md.append("| target (of raw) | ").append(SCALE_HEADER.substring(2).replaceFirst("\\| --- ", "| --- | --- "));
+        flush(md);
         double bestClean = 0;
         for (double f : ramp) {
           int n = (int) Math.round(f * raw.writesPerSecond() * t.retry().toMillis() / 1000.0);
           try (Backend b = backend(name, t)) {
-            ScaleBenchmark.Result r = new ScaleBenchmark(t, n, 1, parse(step), 0).run(b);
+            ScaleBenchmark.Result r = new ScaleBenchmark(t, n, 1, parse(step), 0, parse(acquireLimit)).run(b);
             boolean clean = r.leading() == n && r.lostTerms() == 0 && r.missedRenewals() == 0;
             if (clean) {
               bestClean = Math.max(bestClean, r.renewalsPerSecond());
             }
             md.append(String.format(Locale.ROOT, "| %.0f %% %s", f * 100, scaleRow(r)));
+            flush(md);
             System.err.printf("[%s] %.0f %% of raw: %d electors, %.0f renewals/s, %d lost, %d missed%n", name, f * 100, n,
                 r.renewalsPerSecond(), r.lostTerms(), r.missedRenewals());
           }
         }
         md.append(String.format(Locale.ROOT, "%nBaton's highest clean step: **%.0f renewals/s = %.0f %% of the raw "
             + "ceiling**.%n%n", bestClean, 100 * bestClean / raw.writesPerSecond()));
+        flush(md);
       }
-      System.out.println(md);
       return 0;
     }
   }
@@ -252,6 +258,13 @@ public final class BenchMain {
     public Integer call() {
       return 0;
     }
+  }
+
+  /** Prints what {@code md} holds and empties it, so a long run shows each row as it is measured. */
+  static void flush(StringBuilder md) {
+    System.out.print(md);
+    System.out.flush();
+    md.setLength(0);
   }
 
   static void write(Path file, String content) throws IOException {

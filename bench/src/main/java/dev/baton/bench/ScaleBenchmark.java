@@ -68,13 +68,16 @@ final class ScaleBenchmark {
   private final int candidates;
   private final Duration duration;
   private final int handoverSamples;
+  private final Duration acquireLimit;
   private final AtomicInteger leadingElections = new AtomicInteger();
   private final AtomicInteger lost = new AtomicInteger();
   private final AtomicInteger overlaps = new AtomicInteger();
   private volatile boolean steady;
   private volatile boolean stopping;
 
-  ScaleBenchmark(Timings timings, int elections, int candidates, Duration duration, int handoverSamples) {
+  ScaleBenchmark(Timings timings, int elections, int candidates, Duration duration, int handoverSamples,
+      Duration acquireLimit) {
+    this.acquireLimit = acquireLimit;
     this.timings = timings;
     this.elections = elections;
     this.candidates = candidates;
@@ -99,8 +102,7 @@ final class ScaleBenchmark {
     ThreadPeaks peaks = new ThreadPeaks();
     long start = System.nanoTime();
     races.forEach(r -> r.electors.forEach(LeaderElector::start));
-    boolean allLed = awaitCoarsely(() -> peaks.sample() && leadingElections.get() == elections,
-        Duration.ofMinutes(3));
+    boolean allLed = awaitCoarsely(() -> peaks.sample() && leadingElections.get() == elections, acquireLimit);
     double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
     System.err.printf("[%s] %d of %d elections have a leader after %.1f s%n", backend.name(), leadingElections.get(),
         elections, (System.nanoTime() - start) / 1e9);

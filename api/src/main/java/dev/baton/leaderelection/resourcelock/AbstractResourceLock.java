@@ -379,7 +379,8 @@ public abstract class AbstractResourceLock<V> implements ResourceLock, AutoClose
    * The delivery step of a watch ({@link WatchableResourceLock#watch}): what it accepts is read by
    * {@code reader} and passed to {@code listener}, {@code null} (the record was deleted) as
    * {@code null}. A corrupt record is not delivered (one debug line says so); a listener that throws
-   * is logged as a warning, and later changes are still delivered. The caller keeps the order of
+   * (anything but a {@link VirtualMachineError}) is logged as a warning, and later changes are still
+   * delivered, to it and to the other listeners of a shared watch. The caller keeps the order of
    * deliveries and calls it from one thread at a time.
    *
    * @param listener the watch's listener
@@ -400,7 +401,11 @@ public abstract class AbstractResourceLock<V> implements ResourceLock, AutoClose
       }
       try {
         listener.accept(change);
-      } catch (RuntimeException e) {
+      } catch (VirtualMachineError fatal) {
+        throw fatal;
+      } catch (Throwable e) {
+        // An Error too (an assertion in a listener, say): on a shared watch, letting it escape would
+        // cost the other locks of the connection their deliveries.
         log.warn("{}: watch listener failed: {}", describe(), e.toString());
       }
     };
