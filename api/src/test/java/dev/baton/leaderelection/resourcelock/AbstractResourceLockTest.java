@@ -206,6 +206,30 @@ class AbstractResourceLockTest {
       assertEquals(2, calls.get(), "the corrupt record never reached the listener");
       assertEquals(List.of("second"), seen, "the change after the failing one was delivered");
     }
+
+    @Test
+    @DisplayName("A listener that throws an Error (an assertion, say) is logged too and does not stop the delivery step; a VirtualMachineError passes")
+    void errorsStayInTheDelivery() {
+      AtomicInteger calls = new AtomicInteger();
+      Consumer<byte[]> deliver = lock("a").deliveries(change -> {
+        if (calls.incrementAndGet() == 1) {
+          throw new AssertionError("listener assertion");
+        }
+        if (calls.get() == 3) {
+          throw new OutOfMemoryError("simulated");
+        }
+      });
+      List<String> failureLines;
+      try (StandardErrorCapture log = StandardErrorCapture.start()) {
+        deliver.accept(LeaderElectionRecordCodec.encode(record("first", 1)));
+        deliver.accept(LeaderElectionRecordCodec.encode(record("second", 2)));
+        failureLines = log.linesContaining("watch listener failed");
+        assertThrows(OutOfMemoryError.class, () -> deliver.accept(LeaderElectionRecordCodec.encode(record("third", 3))));
+      }
+      assertEquals(1, failureLines.size(), failureLines.toString());
+      assertTrue(failureLines.get(0).contains("listener assertion"), failureLines.get(0));
+      assertEquals(3, calls.get());
+    }
   }
 
   @Nested
