@@ -72,6 +72,8 @@ final class ScaleBenchmark {
   private final AtomicInteger leadingElections = new AtomicInteger();
   private final AtomicInteger lost = new AtomicInteger();
   private final AtomicInteger overlaps = new AtomicInteger();
+  /** Terms that ended while the elections were still starting (not in the steady-state figures). */
+  private final AtomicInteger lostBeforeSteady = new AtomicInteger();
   private volatile boolean steady;
   private volatile boolean stopping;
 
@@ -104,8 +106,8 @@ final class ScaleBenchmark {
     races.forEach(r -> r.electors.forEach(LeaderElector::start));
     boolean allLed = awaitCoarsely(() -> peaks.sample() && leadingElections.get() == elections, acquireLimit);
     double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
-    System.err.printf("[%s] %d of %d elections have a leader after %.1f s%n", backend.name(), leadingElections.get(),
-        elections, (System.nanoTime() - start) / 1e9);
+    System.err.printf("[%s] %d of %d elections have a leader after %.1f s (%d terms lost meanwhile)%n", backend.name(),
+        leadingElections.get(), elections, (System.nanoTime() - start) / 1e9, lostBeforeSteady.get());
     long settle = System.nanoTime() + timings.retry().multipliedBy(2).toNanos();
     awaitCoarsely(() -> System.nanoTime() - settle >= 0, timings.retry().multipliedBy(3));
     races.forEach(r -> r.locks.forEach(CountingLock::reset));
@@ -182,6 +184,8 @@ final class ScaleBenchmark {
             }
             if (steady && !stopping) {
               lost.incrementAndGet();
+            } else if (!stopping) {
+              lostBeforeSteady.incrementAndGet();
             }
           }
         })
