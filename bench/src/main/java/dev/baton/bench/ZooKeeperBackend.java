@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.Stat;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,13 @@ final class ZooKeeperBackend implements Backend {
   }
 
   private CuratorFramework newClient() {
-    CuratorFramework c = CuratorFrameworkFactory.newClient(server.getConnectString(), 30_000, 5_000, new RetryOneTime(50));
+    // As every client the provider builds: ZooKeeper's request timeout equal to the lock's call timeout,
+    // so the lock's get and update are synchronous calls (ZooKeeperLock's fast path).
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT, Long.toString(timeout.toMillis()));
+    CuratorFramework c = CuratorFrameworkFactory.builder().connectString(server.getConnectString())
+        .sessionTimeoutMs(30_000).connectionTimeoutMs(5_000).retryPolicy(new RetryOneTime(50)).zkClientConfig(config)
+        .build();
     c.start();
     clients.add(c);
     return c;
