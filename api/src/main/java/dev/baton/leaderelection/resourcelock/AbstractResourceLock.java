@@ -1,5 +1,9 @@
 package dev.baton.leaderelection.resourcelock;
 
+import java.util.Set;
+import java.util.List;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -413,13 +417,53 @@ public abstract class AbstractResourceLock<V> implements ResourceLock, AutoClose
 
   // ---- the client's life -------------------------------------------------------------------------
 
+  /** This lock's open watches, closed with it. Guarded by itself. */
+  private final Set<WatchableResourceLock.RecordWatch> openWatches = new HashSet<>();
+  /** Whether {@link #close()} began; guarded by {@link #openWatches}. */
+  private boolean watchesClosed;
+
   /**
-   * Closes the client this lock made (the {@code ownedClient} given at construction), once; a
-   * client the caller gave stays open. A failure to close is logged, not thrown. Subclasses that
-   * hold more (a watch thread, say) override this and call {@code super.close()}.
+   * Ties a watch this lock opened to the lock's life: {@link #close()} closes it (and never a watch
+   * of another lock on the same client), and closing the returned handle closes the watch and
+   * forgets it. A backend's {@code watch} returns what this returns.
+   *
+   * @param watch the watch just opened
+   * @return the handle to give the caller
+   * @throws LockException when this lock is already closed (the watch is closed then)
+   */
+  protected final WatchableResourceLock.RecordWatch closedWithLock(WatchableResourceLock.RecordWatch watch)
+      throws LockException {
+    Objects.requireNonNull(watch, "watch");
+    synchronized (openWatches) {
+      if (watchesClosed) {
+        watch.close();
+        throw new LockException(describe(), "the lock is closed", null);
+      }
+      openWatches.add(watch);
+    }
+    return () -> {
+      synchronized (openWatches) {
+        openWatches.remove(watch);
+      }
+      watch.close();
+    };
+  }
+
+  /**
+   * Closes this lock's open watches (those {@link #closedWithLock} tracks), then the client this
+   * lock made (the {@code ownedClient} given at construction), once; a client the caller gave stays
+   * open. A failure to close is logged, not thrown. Subclasses that hold more (a watch thread, say)
+   * override this and call {@code super.close()}.
    */
   @Override
   public void close() {
+    List<WatchableResourceLock.RecordWatch> open;
+    synchronized (openWatches) {
+      watchesClosed = true;
+      open = new ArrayList<>(openWatches);
+      openWatches.clear();
+    }
+    open.forEach(WatchableResourceLock.RecordWatch::close);
     if (ownedClient == null || !closed.compareAndSet(false, true)) {
       return;
     }

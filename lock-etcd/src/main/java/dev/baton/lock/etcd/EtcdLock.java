@@ -22,12 +22,8 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -66,10 +62,6 @@ public final class EtcdLock extends AbstractResourceLock<Long> implements Watcha
   private final String endpoints;
   /** The key directory {@code <prefix>/<namespace>/}: one shared watch stream per client and directory. */
   private final String directory;
-  /** This lock's open watches, closed with it. Guarded by itself. */
-  private final Set<SharedEtcdWatch.Subscription> watches = new HashSet<>();
-  /** Guarded by {@link #watches}. */
-  private boolean closed;
 
   /**
    * A lock on a client the caller owns and closes.
@@ -222,36 +214,9 @@ public final class EtcdLock extends AbstractResourceLock<Long> implements Watcha
         subscription.close();
       }
     }
-    synchronized (watches) {
-      if (closed) {
-        subscription.close();
-        throw new LockException(describe(), "the lock is closed", null);
-      }
-      watches.add(subscription);
-    }
-    return () -> {
-      synchronized (watches) {
-        watches.remove(subscription);
-      }
-      subscription.close();
-    };
+    return closedWithLock(subscription);
   }
 
-  /**
-   * Closes this lock's watches (never another lock's on the same client), then the client when the
-   * lock built it.
-   */
-  @Override
-  public void close() {
-    List<SharedEtcdWatch.Subscription> open;
-    synchronized (watches) {
-      closed = true;
-      open = new ArrayList<>(watches);
-      watches.clear();
-    }
-    open.forEach(SharedEtcdWatch.Subscription::close);
-    super.close();
-  }
 
   private <T> T await(Supplier<CompletableFuture<T>> call, String what) throws LockException {
     return EtcdErrors.await(call, timeout(), what + " of key " + key, describe(), endpoints);

@@ -13,12 +13,9 @@ import dev.baton.leaderelection.resourcelock.TransientLockException;
 import dev.baton.leaderelection.resourcelock.UpdateConflictException;
 import dev.baton.leaderelection.resourcelock.WatchableResourceLock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -81,10 +78,6 @@ public final class ZooKeeperLock extends AbstractResourceLock<Stat> implements W
   private ZooKeeper boundedChecked;
   /** Whether {@link #boundedChecked}'s requests are bounded by the timeout. Guarded by this. */
   private boolean bounded;
-  /** This lock's open watches, closed with it. Guarded by itself. */
-  private final Set<SharedNamespaceWatch.Subscription> watches = new HashSet<>();
-  /** Guarded by {@link #watches}. */
-  private boolean closed;
 
   /**
    * A lock on a started client the caller owns and closes; nodes get the client's default ACL.
@@ -355,33 +348,9 @@ public final class ZooKeeperLock extends AbstractResourceLock<Stat> implements W
       }
       throw new TransientLockException(describe(), "the watch on ZooKeeper failed: " + cause, cause);
     }
-    synchronized (watches) {
-      if (closed) {
-        subscription.close();
-        throw new LockException(describe(), "the lock is closed", null);
-      }
-      watches.add(subscription);
-    }
-    return () -> {
-      subscription.close();
-      synchronized (watches) {
-        watches.remove(subscription);
-      }
-    };
+    return closedWithLock(subscription::close);
   }
 
-  /** Closes this lock's open watches, then the client when the lock built it. */
-  @Override
-  public void close() {
-    List<SharedNamespaceWatch.Subscription> open;
-    synchronized (watches) {
-      closed = true;
-      open = new ArrayList<>(watches);
-      watches.clear();
-    }
-    open.forEach(SharedNamespaceWatch.Subscription::close);
-    super.close();
-  }
 
   /** One background operation. */
   @FunctionalInterface
