@@ -95,6 +95,15 @@ class ExecutorElectionRuntime implements ElectionRuntime {
       body.run();
     }
 
+    LockCallPriority priority() {
+      return priority;
+    }
+
+    /** The same place in the queue for another body. */
+    QueuedCall withBody(Runnable other) {
+      return new QueuedCall(priority, order, other);
+    }
+
     @Override
     public int compareTo(QueuedCall other) {
       int byPriority = priority.compareTo(other.priority);

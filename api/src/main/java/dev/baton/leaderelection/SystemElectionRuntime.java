@@ -1,5 +1,7 @@
 package dev.baton.leaderelection;
 
+import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
+import dev.baton.leaderelection.ExecutorElectionRuntime.QueuedCall;
 import java.time.Duration;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,6 +28,12 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
 
   static final int TIMER_THREADS = 2;
   static final int LOCK_CALL_THREADS = 8;
+  /**
+   * Lock-call threads followers' calls may never all take: a follower's first attempt (opening its
+   * watch, reading, creating) can hold a thread for a while, and a start-up herd of thousands would
+   * otherwise fill every thread while leaders' renewals wait, however high their priority.
+   */
+  static final int THREADS_KEPT_FOR_LEADERS = 2;
   static final long IDLE_TIMEOUT_SECONDS = 30;
 
   private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(IDLE_TIMEOUT_SECONDS);
@@ -44,7 +52,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
   private final String name;
 
   private SystemElectionRuntime(Pools pools, boolean shared) {
-    super(pools.timer, pools.lockCalls, pools.callbacks);
+    super(pools.timer, pools.lockCallGate, pools.callbacks);
     this.pools = pools;
     this.shared = shared;
     this.name = pools.prefix.substring(0, pools.prefix.length() - 1);
@@ -111,11 +119,78 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
     return "ElectionRuntime{" + name + (shared ? ", shared" : "") + (isShutdown() ? ", closed" : "") + "}";
   }
 
+  /**
+   * Hands leaders' calls to the pool at once and lets at most {@code limit} followers' calls be in
+   * the pool (queued or running) at a time, in arrival order, so that leaders' renewals always find
+   * a thread.
+   */
+  static final class FollowerGate implements java.util.concurrent.Executor {
+    private final ThreadPoolExecutor pool;
+    private final int limit;
+    private final java.util.Queue<QueuedCall> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger inPool = new AtomicInteger();
+
+    FollowerGate(ThreadPoolExecutor pool, int limit) {
+      this.pool = pool;
+      this.limit = limit;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      if (!(task instanceof QueuedCall call) || call.priority() == LockCallPriority.LEADER) {
+        pool.execute(task);
+        return;
+      }
+      if (pool.isShutdown()) {
+        throw new java.util.concurrent.RejectedExecutionException("the runtime is closed");
+      }
+      waiting.add(call);
+      drain();
+    }
+
+    /** Followers' calls in the pool now, queued or running (for tests). */
+    int followersInPool() {
+      return inPool.get();
+    }
+
+    private void drain() {
+      while (!waiting.isEmpty()) {
+        int n = inPool.get();
+        if (n >= limit) {
+          return;   // the call that frees a place drains again
+        }
+        if (!inPool.compareAndSet(n, n + 1)) {
+          continue;
+        }
+        QueuedCall next = waiting.poll();
+        if (next == null) {
+          inPool.decrementAndGet();
+          continue;
+        }
+        try {
+          pool.execute(next.withBody(() -> {
+            try {
+              next.run();
+            } finally {
+              inPool.decrementAndGet();
+              drain();
+            }
+          }));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          inPool.decrementAndGet();
+          return;   // closed meanwhile: its caller's timeout answers it
+        }
+      }
+    }
+  }
+
   /** The three pools of one runtime. */
   private static final class Pools {
     final String prefix;
     final ScheduledThreadPoolExecutor timer;
     final ThreadPoolExecutor lockCalls;
+    /** Where lock calls are handed in: followers' through a gate that keeps threads for leaders. */
+    final FollowerGate lockCallGate;
     final ElasticCallbackExecutor callbacks;
 
     private Pools(String prefix, Duration idle) {
@@ -132,6 +207,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
       lockCalls = new ThreadPoolExecutor(LOCK_CALL_THREADS, LOCK_CALL_THREADS, idle.toNanos(), TimeUnit.NANOSECONDS,
           new PriorityBlockingQueue<>(), daemonThreads(prefix + "lock-call-"));
       lockCalls.allowCoreThreadTimeOut(true);
+      lockCallGate = new FollowerGate(lockCalls, LOCK_CALL_THREADS - THREADS_KEPT_FOR_LEADERS);
       callbacks = new ElasticCallbackExecutor(daemonThreads(prefix + "callback-"), timer, idle);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,11 @@ class LockCallPriorityTest {
       List<CompletableFuture<?>> calls = new ArrayList<>();
       for (int i = 0; i < SystemElectionRuntime.LOCK_CALL_THREADS; i++) {
         CountDownLatch release = i == 0 ? releaseOne : releaseRest;
+        // Leaders' calls: followers' could not take every thread (see followersLeaveThreadsToLeaders).
         calls.add(runtime.callLock(() -> {
           allBusy.countDown();
           return release.await(10, TimeUnit.SECONDS);
-        }, Duration.ofSeconds(20), LockCallPriority.FOLLOWER));
+        }, Duration.ofSeconds(20), LockCallPriority.LEADER));
       }
       assertTrue(allBusy.await(10, TimeUnit.SECONDS), "the pool's threads did not all start");
       List<String> ran = new CopyOnWriteArrayList<>();
@@ -47,5 +49,42 @@ class LockCallPriorityTest {
       releaseRest.countDown();
       assertEquals(List.of("leader-1", "leader-2", "follower-1", "follower-2", "follower-3", "follower-4"), ran);
     }
+  }
+
+  @Test
+  @DisplayName("Followers' calls never take the last two lock-call threads: with six followers blocked and more queued, a leader's call runs at once")
+  void followersLeaveThreadsToLeaders() throws Exception {
+    try (SystemElectionRuntime runtime = SystemElectionRuntime.createOwned("baton-gate-test-", Duration.ofSeconds(5))) {
+      CountDownLatch release = new CountDownLatch(1);
+      AtomicInteger started = new AtomicInteger();
+      List<CompletableFuture<?>> calls = new ArrayList<>();
+      for (int i = 0; i < SystemElectionRuntime.LOCK_CALL_THREADS + 4; i++) {
+        calls.add(runtime.callLock(() -> {
+          started.incrementAndGet();
+          return release.await(10, TimeUnit.SECONDS);
+        }, Duration.ofSeconds(20), LockCallPriority.FOLLOWER));
+      }
+      int followerThreads = SystemElectionRuntime.LOCK_CALL_THREADS - SystemElectionRuntime.THREADS_KEPT_FOR_LEADERS;
+      assertTrue(eventually(() -> started.get() == followerThreads, Duration.ofSeconds(10)),
+          "expected " + followerThreads + " followers' calls to start, saw " + started.get());
+      String answer = runtime.callLock(() -> "renewed", Duration.ofSeconds(5), LockCallPriority.LEADER)
+          .get(5, TimeUnit.SECONDS);
+      assertEquals("renewed", answer);
+      assertEquals(followerThreads, started.get(), "a follower's call took a thread kept for leaders");
+      release.countDown();
+      CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+      assertEquals(SystemElectionRuntime.LOCK_CALL_THREADS + 4, started.get(), "queued followers' calls ran later");
+    }
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier condition, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      Thread.sleep(5);
+    }
+    return true;
   }
 }
