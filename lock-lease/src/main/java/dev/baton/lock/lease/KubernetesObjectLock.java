@@ -508,12 +508,20 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
       }
     }
 
-    /** Delivers the object (null: deleted); guarded by deliveries, so calls never overlap and keep their order. */
+    /**
+     * Delivers the object (null: deleted); guarded by deliveries, so calls never overlap and keep their order.
+     * Whatever the listener throws (an Error too) stays here: it would otherwise leave events held back for
+     * good, skip the other locks of the shared watch's event, or end a fabric8 thread.
+     */
     private void emit(T object) {
       if (closed) {
         return;
       }
-      delivery.accept(object);
+      try {
+        delivery.accept(object);
+      } catch (Throwable e) {
+        LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+      }
     }
 
     /**
