@@ -115,4 +115,32 @@ class SharedWatchFaultTest {
       assertEquals(List.of("deleted", "b"), seen);
     }
   }
+
+  @Test
+  @DisplayName("A listener that closes its own watch (the shared watch's last) is not called again, and a new watch on the "
+      + "client delivers")
+  void closeFromInsideTheListener() throws Exception {
+    String name = name("self-close");
+    LeaseLock baton = writer(name);
+    baton.create(LeaderElectionRecord.of("a", 15, T, T, 0));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    RecordWatch[] self = new RecordWatch[1];
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    self[0] = watcher(name).watch(r -> {
+      seen.add(holder(r));
+      self[0].close();
+      closed.countDown();
+    });
+    baton.update(LeaderElectionRecord.of("b", 15, T, T, 1));
+    assertEquals(true, closed.await(10, java.util.concurrent.TimeUnit.SECONDS), "close() from inside the listener returned");
+    assertEquals(0, SharedWatches.subscribers(watching, "locks", io.fabric8.kubernetes.api.model.coordination.v1.Lease.class));
+    baton.update(LeaderElectionRecord.of("c", 15, T, T, 2));
+    List<String> again = new CopyOnWriteArrayList<>();
+    try (RecordWatch w = watcher(name).watch(r -> again.add(holder(r)))) {
+      baton.update(LeaderElectionRecord.of("d", 15, T, T, 3));
+      Await.until(() -> again.contains("d"), Duration.ofSeconds(10), "the new watch's write, got " + again);
+    }
+    assertEquals(List.of("b"), seen, "the closed watch's listener is not called again");
+    assertEquals(List.of("d"), again);
+  }
 }
