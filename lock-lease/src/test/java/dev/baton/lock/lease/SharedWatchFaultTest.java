@@ -143,4 +143,52 @@ class SharedWatchFaultTest {
     assertEquals(List.of("b"), seen, "the closed watch's listener is not called again");
     assertEquals(List.of("d"), again);
   }
+
+  /** Writes {@code holder}; {@code labelled} false removes every label, as a client that drops them would. */
+  private void write(String name, String holder, int transitions, boolean labelled) {
+    io.fabric8.kubernetes.api.model.coordination.v1.Lease lease = api.client().leases().inNamespace("locks").withName(name).get();
+    lease.getMetadata().setLabels(labelled ? Map.of(SharedWatches.LABEL_KEY, SharedWatches.LABEL_VALUE) : Map.of());
+    lease.setSpec(LeaseRecords.toLeaseSpec(LeaderElectionRecord.of(holder, 15, T, T, transitions)));
+    api.client().resource(lease).update();
+  }
+
+  @Test
+  @DisplayName("A Lease labelled and unlabelled back and forth, with the retry thread busy: deliveries keep their order, "
+      + "never repeat, never report a deletion, and end with the last write")
+  void labelFlapping() throws Exception {
+    String name = name("flap");
+    api.client().resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata()
+        .withNamespace("locks").withName(name).endMetadata()
+        .withSpec(LeaseRecords.toLeaseSpec(LeaderElectionRecord.of("a", 15, T, T, 0))).build()).create();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (RecordWatch w = watcher(name).watch(r -> seen.add(holder(r)))) {
+      for (int round = 0; round < 3; round++) {
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        SharedWatches.RETRY.execute(() -> {
+          try {
+            busy.await(5, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        write(name, "l" + round, 1, true);
+        write(name, "u" + round, 1, false);
+        write(name, "L" + round, 1, true);
+        write(name, "U" + round, 1, false);
+        Thread.sleep(300);
+        busy.countDown();
+        String last = "U" + round;
+        Await.until(() -> seen.contains(last), Duration.ofSeconds(10), "the round's last write, got " + seen);
+      }
+      write(name, "end", 1, false);
+      Await.until(() -> seen.contains("end"), Duration.ofSeconds(10), "the last write, got " + seen);
+      List<String> order = List.of("l0", "u0", "L0", "U0", "l1", "u1", "L1", "U1", "l2", "u2", "L2", "U2", "end");
+      int previous = -1;
+      for (String s : seen) {
+        int at = order.indexOf(s);
+        assertEquals(true, at > previous, "in order, once each, no deletion: " + seen);
+        previous = at;
+      }
+    }
+  }
 }
