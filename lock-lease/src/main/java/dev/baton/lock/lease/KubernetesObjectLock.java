@@ -178,7 +178,9 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
    * closed. After the shared watch reports it deleted or unlabelled, the object is read again (and a
    * watch by name opened from that read) before anything more is delivered: a read that finds it
    * gone delivers the deletion; one that finds another object of that name (another uid) delivers
-   * the deletion, then the new object. When the API server forbids listing or watching the
+   * the deletion, then the new object. That read coalesces the writes made since the object left
+   * the selection (the unlabelling write among them) into the state it reads, as after 410 Gone.
+   * When the API server forbids listing or watching the
    * namespace's objects (a Role that names its objects), every lock watches by name.
    *
    * <p>Events whose object is not newer than the state read or last delivered are skipped: fabric8's
@@ -508,12 +510,20 @@ abstract class KubernetesObjectLock<T extends HasMetadata> extends AbstractResou
       }
     }
 
-    /** Delivers the object (null: deleted); guarded by deliveries, so calls never overlap and keep their order. */
+    /**
+     * Delivers the object (null: deleted); guarded by deliveries, so calls never overlap and keep their order.
+     * Whatever the listener throws (an Error too) stays here: it would otherwise leave events held back for
+     * good, skip the other locks of the shared watch's event, or end a fabric8 thread.
+     */
     private void emit(T object) {
       if (closed) {
         return;
       }
-      delivery.accept(object);
+      try {
+        delivery.accept(object);
+      } catch (Throwable e) {
+        LOG.warn("{}: watch listener failed: {}", describe(), e.toString());
+      }
     }
 
     /**

@@ -306,7 +306,11 @@ final class SharedWatches {
         Set<Subscriber<T>> set = subscribers.get(object.getMetadata().getName());
         if (set != null) {
           for (Subscriber<T> s : set) {
-            s.onShared(action, object);
+            try {
+              s.onShared(action, object);
+            } catch (Throwable e) { // one subscriber's failure neither skips the others nor reaches fabric8's thread
+              LOG.warn("{} watch of namespace {}: a subscriber failed: {}", type.getSimpleName(), namespace, e.toString());
+            }
           }
         }
       }
@@ -372,7 +376,11 @@ final class SharedWatches {
         subscribers.forEach((name, set) -> {
           T object = byName.get(name);
           for (Subscriber<T> s : set) {
-            s.onListed(object);
+            try {
+              s.onListed(object);
+            } catch (Throwable e) {
+              LOG.warn("{} watch of namespace {}: a subscriber failed: {}", type.getSimpleName(), namespace, e.toString());
+            }
           }
         });
       }
