@@ -607,6 +607,18 @@ class LeaderElectorTest {
       assertTrue(loserRun.isCompletedExceptionally(), "the twin's run should end with an identity conflict");
     }
 
+    /** Candidate "b" on a watching lock, started 100 ms after {@code leader}, which leads. */
+    private Candidate followerOn(SharedRecordStore.WatchingLock lock, Candidate leader) {
+      Candidate b = world.new Candidate("b", lock);
+      b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
+          .name("b").build());
+      world.candidates.add(b);
+      leader.elector.start();
+      world.runtime.advance(Duration.ofMillis(100));
+      b.elector.start();
+      return b;
+    }
+
     @Test
     @DisplayName("A refused watch (a Role without the watch verb) is tried once per run, not at every attempt, and never by a leader")
     void refusedWatchTriedOnce() {
@@ -614,13 +626,7 @@ class LeaderElectorTest {
       watchRefused.refuse(Call.WATCH, Integer.MAX_VALUE,
           new LockException(watchRefused.describe(), "forbidden: watch (HTTP 403)", null));
       Candidate a = world.candidate("a");
-      Candidate b = world.new Candidate("b", watchRefused);
-      b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
-          .name("b").build());
-      world.candidates.add(b);
-      a.elector.start();
-      world.runtime.advance(Duration.ofMillis(100));
-      b.elector.start();
+      Candidate b = followerOn(watchRefused, a);
       world.runtime.advance(Duration.ofSeconds(60));
       assertEquals(1, b.lock.calls(Call.WATCH), "watch() tries in 60 s of following");
       a.elector.stepDown();
@@ -634,13 +640,7 @@ class LeaderElectorTest {
     void leaderClosesItsWatch() {
       SharedRecordStore.WatchingLock watching = world.store.watchingLock("b");
       Candidate a = world.candidate("a");
-      Candidate b = world.new Candidate("b", watching);
-      b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(world.runtime)
-          .name("b").build());
-      world.candidates.add(b);
-      a.elector.start();
-      world.runtime.advance(Duration.ofMillis(100));
-      b.elector.start();
+      Candidate b = followerOn(watching, a);
       world.runtime.advance(Duration.ofSeconds(5));
       assertEquals(1, world.store.openWatches(), "the follower should watch");
       a.elector.stepDown();
