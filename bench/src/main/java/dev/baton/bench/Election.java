@@ -119,12 +119,17 @@ final class Election implements AutoCloseable {
   }
 
   static boolean await(BooleanSupplier condition, Duration limit) {
+    return await(condition, limit, 200_000);
+  }
+
+  /** Waits for {@code condition}, checking it every {@code pollNanos}, at most {@code limit}. */
+  static boolean await(BooleanSupplier condition, Duration limit, long pollNanos) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
         return false;
       }
-      LockSupport.parkNanos(200_000);
+      LockSupport.parkNanos(pollNanos);
     }
     return true;
   }

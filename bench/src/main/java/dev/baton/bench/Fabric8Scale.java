@@ -3,7 +3,6 @@ package dev.baton.bench;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ final class Fabric8Scale {
     System.err.printf("[fabric8] scale: %d electors for %s%n", count, duration);
     try (LeaseBackend api = new LeaseBackend()) {
       KubernetesClient client = api.client("fabric8-shared");
-      double baseline = heapAfterGcMb();
+      double baseline = ScaleBenchmark.heapAfterGcMb();
       AtomicInteger leading = new AtomicInteger();
       AtomicInteger lost = new AtomicInteger();
       boolean[] steady = new boolean[1];
@@ -91,19 +90,12 @@ final class Fabric8Scale {
       double seconds = (System.nanoTime() - t0) / 1e9;
       long reads = locks.stream().mapToLong(l -> l.reads.get()).sum();
       long writes = locks.stream().mapToLong(l -> l.writes.get()).sum();
-      double heap = heapAfterGcMb();
+      double heap = ScaleBenchmark.heapAfterGcMb();
       Result r = new Result(count, leading.get(), lost.get(), (reads + writes) / seconds, reads / seconds, peak[0], heap,
           baseline, acquireAll);
       steady[0] = false;
       runs.forEach(f -> f.cancel(true));
       return r;
     }
-  }
-
-  private static double heapAfterGcMb() {
-    for (int i = 0; i < 3; i++) {
-      System.gc();
-    }
-    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
   }
 }

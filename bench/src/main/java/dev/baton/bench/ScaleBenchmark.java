@@ -229,21 +229,14 @@ final class ScaleBenchmark {
 
   /** Waits for {@code condition}, checking every 20 ms: the scale run needs no finer time, and its checks cost. */
   private static boolean awaitCoarsely(java.util.function.BooleanSupplier condition, Duration limit) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        return false;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-    }
-    return true;
+    return Election.await(condition, limit, 20_000_000L);
   }
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static double heapAfterGcMb() {
+  static double heapAfterGcMb() {
     for (int i = 0; i < 3; i++) {
       System.gc();
     }
