@@ -3,6 +3,10 @@ package dev.baton.leaderelection;
 import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
 import dev.baton.leaderelection.ExecutorElectionRuntime.QueuedCall;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -124,10 +128,10 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
    * the pool (queued or running) at a time, in arrival order, so that leaders' renewals always find
    * a thread.
    */
-  static final class FollowerGate implements java.util.concurrent.Executor {
+  static final class FollowerGate implements Executor {
     private final ThreadPoolExecutor pool;
     private final int limit;
-    private final java.util.Queue<QueuedCall> waiting = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<QueuedCall> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inPool = new AtomicInteger();
 
     FollowerGate(ThreadPoolExecutor pool, int limit) {
@@ -142,7 +146,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
         return;
       }
       if (pool.isShutdown()) {
-        throw new java.util.concurrent.RejectedExecutionException("the runtime is closed");
+        throw new RejectedExecutionException("the runtime is closed");
       }
       waiting.add(call);
       drain();
@@ -176,7 +180,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
               drain();
             }
           }));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (RejectedExecutionException closed) {
           inPool.decrementAndGet();
           return;   // closed meanwhile: its caller's timeout answers it
         }
