@@ -78,6 +78,8 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
   private final OwnTerms ownTerms;
   private Observation observed;
   private final long termDeadlineNanos;
+  /** When {@link #call()} began, on the lock-call thread; read once its outcome was handed over. */
+  private volatile long startedNanos;
 
   private boolean termOver() {
     return leading && runtime.nanoTime() - termDeadlineNanos >= 0;
@@ -106,10 +108,20 @@ final class AcquireOrRenewAttempt implements Callable<AcquireOrRenewAttempt.Outc
     this.observed = observed;
   }
 
+  /**
+   * When the attempt began to run: after any wait for a lock-call thread, and before anything it
+   * wrote. A term timed from here ends no later than a lease timed by any other candidate from its
+   * sight of the write. Valid once {@link #call()} returned.
+   */
+  long startedNanos() {
+    return startedNanos;
+  }
+
   @Override
   public Outcome call() {
     Instant now = runtime.now();
     long nowNanos = runtime.nanoTime();
+    startedNanos = nowNanos;
     LeaderElectionRecord desired = LeaderElectionRecord.of(identity, leaseDurationSeconds, now, now, 0);
 
     // 1. Fast path: a leader whose lease is still valid updates optimistically, without reading.

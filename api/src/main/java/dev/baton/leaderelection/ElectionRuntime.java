@@ -143,9 +143,16 @@ public interface ElectionRuntime extends AutoCloseable {
   /** Whose lock call it is, for a saturated lock-call pool: see {@link #callLock(Callable, Duration, LockCallPriority)}. */
   @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
   enum LockCallPriority {
-    /** A leader's renewal or release: a running term depends on it. Runs first. */
+    /**
+     * A leader's renewal or release (a running term depends on it), or a follower's attempt on a
+     * lock whose leader it saw go: released, or its lease expired (an election without a leader
+     * waits on it). Runs first.
+     */
     LEADER,
-    /** A follower's attempt to acquire (and to open its watch): may wait for the leaders' calls. */
+    /**
+     * A follower's attempt to acquire (and to open its watch) while the lock it last saw is held, or
+     * before it saw the lock at all: may wait for the leaders' calls.
+     */
     FOLLOWER
   }
 

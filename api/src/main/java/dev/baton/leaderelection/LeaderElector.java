@@ -523,20 +523,41 @@ public final class LeaderElector {
     Duration timeout = leading
         ? Duration.ofNanos(Math.max(1_000_000, termDeadline - startNanos))
         : config.renewDeadline();
+    LockCallPriority priority = leading || leaderGone(snapshot, startNanos)
+        ? LockCallPriority.LEADER
+        : LockCallPriority.FOLLOWER;
     this.<Outcome>callHoldingLock(() -> {
       if (openWatch) {
         openWatch(r);
       }
       return attempt.call();
-    }, timeout, leading ? LockCallPriority.LEADER : LockCallPriority.FOLLOWER).whenComplete((outcome, error) -> events.execute(() -> {
+    }, timeout, priority).whenComplete((outcome, error) -> events.execute(() -> {
       unhandledAnswers--;
       if (!r.isActive()) {
         // Dropped: whatever the call read may have moved the lock's cached version.
         lockStateTrusted = false;
         return;
       }
-      continueLoop(r, startNanos, adopt(snapshot, outcome, error));
+      // Times from when the attempt ran, not from when it was handed in: a first attempt that waited
+      // in a saturated pool's queue for most of renewDeadline would otherwise begin a term that is
+      // nearly over, and lose it before its first renewal gets a thread. Timing from the run is
+      // client-go's (its attempt never waits for a thread) and as safe: the write comes after.
+      long began = outcome != null ? attempt.startedNanos() : startNanos;
+      continueLoop(r, began, adopt(snapshot, outcome, error));
     }));
+  }
+
+  /**
+   * Whether this follower last saw the lock without a leader: released, or its lease expired. Its
+   * attempt then runs at leader priority: an election without a leader waits on it as a running
+   * term waits on a renewal, and in a saturated pool a follower's call could wait for as long as
+   * leaders' calls keep arriving (a graceful handover under load took 904 ms at its p99). There are
+   * as many such calls as leaders that went, so they cannot crowd out running terms. A candidate
+   * that has not yet read the lock (a start-up herd) stays at follower priority.
+   */
+  private static boolean leaderGone(Observation seen, long nowNanos) {
+    return seen != Observation.NONE
+        && (seen.record().holderIdentity().isEmpty() || !seen.isLeaseValid(nowNanos));
   }
 
   /**

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
+import dev.baton.leaderelection.ElectionScenario.Candidate;
+import dev.baton.leaderelection.resourcelock.LeaderElectionRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -75,6 +78,75 @@ class LockCallPriorityTest {
       CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
       assertEquals(SystemElectionRuntime.LOCK_CALL_THREADS + 4, started.get(), "queued followers' calls ran later");
     }
+  }
+
+  /** The scenario's runtime, noting the priority of every lock call an elector hands it. */
+  static final class PriorityRecordingRuntime extends ForwardingElectionRuntime {
+    final List<LockCallPriority> priorities = new CopyOnWriteArrayList<>();
+
+    PriorityRecordingRuntime(ElectionRuntime delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callLock(Callable<T> call, Duration timeout, LockCallPriority priority) {
+      priorities.add(priority);
+      return super.callLock(call, timeout, priority);
+    }
+
+    LockCallPriority last() {
+      return priorities.get(priorities.size() - 1);
+    }
+  }
+
+  @Test
+  @DisplayName("A watching follower's attempts run at follower priority while the lock is held, and at leader priority once it saw the leader release")
+  void takeoverOfReleasedLockRunsWithLeaders() throws Exception {
+    ElectionScenario world = new ElectionScenario();
+    Candidate a = world.candidate("a");
+    PriorityRecordingRuntime bCalls = new PriorityRecordingRuntime(world.runtime);
+    Candidate b = world.new Candidate("b", world.store.watchingLock("b"));
+    b.elector = new LeaderElector(LeaderElectionConfig.builder().lock(b.lock).callbacks(b).runtime(bCalls)
+        .name(ElectionScenario.NAME).build());
+    world.candidates.add(b);
+    a.elector.start();
+    world.runtime.advance(Duration.ofMillis(10));
+    b.elector.start();
+    world.runtime.advance(Duration.ofSeconds(9));
+    assertTrue(a.elector.isLeader());
+    assertEquals(1, world.store.openWatches(), "b should watch");
+    assertEquals(List.of(LockCallPriority.FOLLOWER), bCalls.priorities.stream().distinct().toList(),
+        "a follower's attempts on a held lock must wait behind leaders' calls");
+    int before = bCalls.priorities.size();
+
+    a.elector.stepDown();
+    assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(1)));
+    assertEquals(List.of(LockCallPriority.LEADER), bCalls.priorities.subList(before, bCalls.priorities.size()),
+        "the attempt the release notification started should run with the leaders' calls");
+    world.runtime.advance(Duration.ofSeconds(3));
+    assertEquals(LockCallPriority.LEADER, bCalls.last(), "a renewal");
+    assertEquals(List.of(), world.violations);
+  }
+
+  @Test
+  @DisplayName("A follower that saw the lease expire (its leader gone silent) attempts at leader priority; before its first look it is a follower")
+  void takeoverOfExpiredLeaseRunsWithLeaders() throws Exception {
+    ElectionScenario world = new ElectionScenario();
+    PriorityRecordingRuntime bCalls = new PriorityRecordingRuntime(world.runtime);
+    // A record held by a candidate that is gone: written once, never renewed.
+    world.rawLock("gone").create(LeaderElectionRecord.of("gone", 15, world.runtime.now(), world.runtime.now(), 0));
+    Candidate b = world.candidate("b", x -> x.runtime(bCalls));
+    b.elector.start();
+    world.runtime.advance(Duration.ofMillis(10));
+    assertEquals(List.of(LockCallPriority.FOLLOWER), bCalls.priorities, "the first look at a lock never seen");
+    assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(30)));
+    int attempts = bCalls.priorities.size();
+    assertTrue(attempts >= 3, "b made " + attempts + " attempts");
+    // Every attempt while "gone"'s lease was valid in b's eyes waited as a follower's; the one that
+    // took over, after the lease b saw had run out, ran as a leader's.
+    assertEquals(LockCallPriority.LEADER, bCalls.priorities.get(attempts - 1));
+    assertEquals(List.of(LockCallPriority.FOLLOWER),
+        bCalls.priorities.subList(0, attempts - 1).stream().distinct().toList());
   }
 
   private static boolean eventually(java.util.function.BooleanSupplier condition, Duration limit) throws InterruptedException {

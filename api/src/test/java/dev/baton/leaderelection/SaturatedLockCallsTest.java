@@ -93,4 +93,32 @@ class SaturatedLockCallsTest {
         "renewals queued past the term's deadline wrote after the term had ended");
     assertEquals(List.of(), world.violations);
   }
+
+  @Test
+  @DisplayName("A term begins when its attempt ran, not when it was queued: a first attempt that waited 9 s for a thread leads a full renewDeadline")
+  void termTimedFromTheAttemptsRun() throws Exception {
+    QueueingRuntime pool = new QueueingRuntime(world.runtime);
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    world.runtime.advance(Duration.ofSeconds(9));
+    assertEquals(1, pool.queued.size(), "the first attempt should still be queued");
+
+    long ranAt = world.runtime.nanoTime();
+    pool.drain();                       // it runs at 9 s and creates the record
+    pool.saturated = true;              // and the pool is saturated again for its first renewal
+    world.runtime.advance(Duration.ofMillis(1));
+    assertTrue(a.elector.isLeader());
+    assertEquals(ranAt + Duration.ofSeconds(10).toNanos(), a.terms.get(0).deadlineNanos(),
+        "the term's deadline should be renewDeadline after the attempt ran");
+    // Queued at 11 s (retryPeriod after the attempt ran), the renewal waits 1.5 s: the term must
+    // not have ended at 10 s, renewDeadline after the attempt was queued.
+    world.runtime.advance(Duration.ofMillis(3499));
+    assertTrue(a.elector.isLeader(), "the term was timed from when its attempt was queued");
+    assertEquals(1, pool.queued.size(), "the first renewal should be queued");
+    pool.drain();
+    world.runtime.advance(Duration.ofSeconds(10));
+    assertTrue(a.elector.isLeader());
+    assertEquals(0, a.stopped());
+    assertEquals(List.of(), world.violations);
+  }
 }
