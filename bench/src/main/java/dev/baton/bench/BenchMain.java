@@ -173,7 +173,7 @@ public final class BenchMain {
   }
 
   static final String SCALE_HEADER = "| backend | elections x candidates | with a leader at the end | renewals/s | lock calls/s "
-      + "| terms lost (per min) | missed renewals | longest renewal gap | overlaps | Baton threads (JVM) | heap after GC "
+      + "| terms lost (per min) | missed renewals | longest renewal gap | overlaps | Baton threads [by pool] (JVM) | heap after GC "
       + "(baseline) | all led after | handover under load | JVM CPU (cores) | held open at the end |\n"
       + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
@@ -182,7 +182,7 @@ public final class BenchMain {
             + "| %.1f MB (%.1f MB) | %.1f s | %s | %.2f | %s |%n",
         r.backend(), r.elections(), r.candidates(), r.leading(), r.renewalsPerSecond(), r.callsPerSecond(),
         r.lostTerms(), r.lostPerMinute(), r.missedRenewals(), r.longestGapMs(), r.overlaps(), r.batonThreadsPeak(),
-        r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs() / 1000,
+        r.batonThreadKinds(), r.jvmThreadsPeak(), r.heapAfterGcMb(), r.heapBaselineMb(), r.acquireAllMs() / 1000,
         r.handoverMs().values().isEmpty() ? "-" : String.format(Locale.ROOT, "median %.0f ms, p99 %.0f ms (n=%d)",
             r.handoverMs().median(), r.handoverMs().quantile(0.99), r.handoverMs().values().size()),
         r.cpuCores(), r.openResources());

@@ -9,12 +9,15 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * Many elections in one JVM, each on its own lock with {@code candidates} candidates, all sharing
@@ -38,6 +41,7 @@ final class ScaleBenchmark {
    * @param renewalsPerSecond successful leader writes per second over the steady state
    * @param callsPerSecond lock calls (reads and writes) per second over the steady state
    * @param batonThreadsPeak the most live threads named {@code baton-*} seen during the run
+   * @param batonThreadKinds those threads at that peak, by pool ({@code lock-call 8, timer 2, ...})
    * @param jvmThreadsPeak the most live threads of the JVM seen during the run
    * @param heapAfterGcMb heap in use after a full GC with every elector running
    * @param heapBaselineMb heap in use after a full GC before the electors were made
@@ -50,7 +54,7 @@ final class ScaleBenchmark {
    */
   record Result(String backend, int elections, int candidates, int leading, int lostTerms, double lostPerMinute,
       int missedRenewals, double longestGapMs, int overlaps, double renewalsPerSecond, double callsPerSecond,
-      int batonThreadsPeak, int jvmThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs,
+      int batonThreadsPeak, String batonThreadKinds, int jvmThreadsPeak, double heapAfterGcMb, double heapBaselineMb, double acquireAllMs,
       double minutes, String openResources, Stats handoverMs, double cpuCores) {
   }
 
@@ -148,7 +152,7 @@ final class ScaleBenchmark {
     races.forEach(r -> r.electors.forEach(e -> stops.add(e.cancel())));
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
     return new Result(backend.name(), elections, candidates, leadingAtEnd, lostDuringRun, lostDuringRun / (seconds / 60),
-        missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.jvm, heap, baseline,
+        missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.batonKinds, peaks.jvm, heap, baseline,
         acquireAll, seconds / 60, resources, Stats.of(handoverMs), cpuCores);
   }
 
@@ -209,19 +213,28 @@ final class ScaleBenchmark {
   /** The most threads seen, sampled while the run waits. */
   private static final class ThreadPeaks {
     volatile int baton;
+    volatile String batonKinds = "";
     volatile int jvm;
 
     /** Counts live threads (without their stacks); always true, for use in a condition. */
     boolean sample() {
       Thread[] threads = new Thread[Thread.activeCount() + 64];
       int n = Thread.enumerate(threads);
+      Map<String, Integer> kinds = new TreeMap<>();
       int named = 0;
       for (int i = 0; i < n; i++) {
-        if (threads[i].getName().startsWith("baton-")) {
+        String name = threads[i].getName();
+        if (name.startsWith("baton-")) {
           named++;
+          // baton-lock-call-3 -> lock-call; baton-etcd-watch-retry -> etcd-watch-retry
+          kinds.merge(name.substring("baton-".length()).replaceAll("-\\d+$", ""), 1, Integer::sum);
         }
       }
-      baton = Math.max(baton, named);
+      if (named > baton) {
+        baton = named;
+        batonKinds = kinds.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
+      }
       jvm = Math.max(jvm, Resources.jvmThreads());
       return true;
     }

@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An {@link EventRecorder} that writes {@code events.k8s.io/v1} Events about the lock object, as
- * client-go's recorder does ({@code reportingController} is {@code baton}). Never throws: a failed
- * write is logged.
+ * client-go's recorder does ({@code reportingController} is {@code baton}). Like client-go's, it
+ * returns at once: the Event is written in the background by one writer thread for the JVM
+ * ({@code baton-events}), and while 1,000 Events wait for a slow API server further ones are
+ * dropped, with a warning. Never throws: a failed write is logged.
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
 public final class KubernetesEventRecorder implements EventRecorder {
@@ -60,7 +62,7 @@ public final class KubernetesEventRecorder implements EventRecorder {
               .withUid(subject.getMetadata().getUid()).withResourceVersion(subject.getMetadata().getResourceVersion())
               .build())
           .build();
-      client.resource(event).create();
+      EventSink.shared().post(client, event, "'" + reason + "' about " + subject.getMetadata().getName());
     } catch (RuntimeException e) {
       LOG.warn("could not record event '{}' about {}: {}", reason, subject.getMetadata().getName(), e.toString());
     }
