@@ -152,8 +152,8 @@ final class ScaleBenchmark {
     races.forEach(r -> r.electors.forEach(e -> stops.add(e.cancel())));
     CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
     return new Result(backend.name(), elections, candidates, leadingAtEnd, lostDuringRun, lostDuringRun / (seconds / 60),
-        missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.batonKinds, peaks.jvm, heap, baseline,
-        acquireAll, seconds / 60, resources, Stats.of(handoverMs), cpuCores);
+        missed, longest / 1e6, overlaps.get(), writes / seconds, calls / seconds, peaks.baton, peaks.batonKinds,
+        peaks.jvm, heap, baseline, acquireAll, seconds / 60, resources, Stats.of(handoverMs), cpuCores);
   }
 
   private LeaderElector elector(Race race, CountingLock lock) {
