@@ -178,7 +178,7 @@ public final class BenchMain {
       + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
   static String scaleRow(ScaleBenchmark.Result r) {
-    return String.format(Locale.ROOT, "| %s | %d x %d | %d | %.0f | %.0f | %d (%.2f) | %d | %.0f ms | %d | %d (%d) "
+    return String.format(Locale.ROOT, "| %s | %d x %d | %d | %.0f | %.0f | %d (%.2f) | %d | %.0f ms | %d | %d [%s] (%d) "
             + "| %.1f MB (%.1f MB) | %.1f s | %s | %.2f | %s |%n",
         r.backend(), r.elections(), r.candidates(), r.leading(), r.renewalsPerSecond(), r.callsPerSecond(),
         r.lostTerms(), r.lostPerMinute(), r.missedRenewals(), r.longestGapMs(), r.overlaps(), r.batonThreadsPeak(),
