@@ -123,9 +123,9 @@ public interface ElectionRuntime extends AutoCloseable {
   /**
    * Runs a blocking lock call as {@link #callLock(Callable, Duration)} does, telling the runtime
    * how urgent it is. When its lock-call pool is saturated (more electors than the store serves in
-   * time), Baton's own pools run every queued {@link LockCallPriority#LEADER} call before any queued
-   * {@link LockCallPriority#FOLLOWER} one, so running terms keep their renewals and followers'
-   * attempts wait; calls of one priority run in the order they came. The elector calls this
+   * time), Baton's own pools run queued calls by {@link LockCallPriority}: handovers, then leaders'
+   * renewals, then followers' attempts, so running terms keep their renewals and followers' attempts
+   * wait; calls of one priority run in the order they came. The elector calls this
    * method. By default it ignores the priority; a wrapper that changes lock calls overrides this
    * method ({@link ForwardingElectionRuntime} forwards it with its priority).
    *
@@ -140,18 +140,26 @@ public interface ElectionRuntime extends AutoCloseable {
     return callLock(call, timeout);
   }
 
-  /** Whose lock call it is, for a saturated lock-call pool: see {@link #callLock(Callable, Duration, LockCallPriority)}. */
+  /**
+   * Whose lock call it is, for a saturated lock-call pool: see {@link #callLock(Callable, Duration, LockCallPriority)}.
+   * Baton's pools run queued calls in this order: handovers, then leaders' renewals, then followers'
+   * attempts.
+   */
   @API(status = API.Status.EXPERIMENTAL, since = "0.1.0")
   enum LockCallPriority {
     /**
-     * A leader's renewal or release (a running term depends on it), or a follower's attempt on a
-     * lock whose leader it saw go: released, or its lease expired (an election without a leader
-     * waits on it). Runs first.
+     * A call an election without a leader waits on: a leader's release, or a follower's attempt on a
+     * lock it saw released or whose lease it saw expire. Runs first: there are only as many as
+     * leaders that went, and behind a queue of renewals a handover would wait as long as the queue
+     * (up to seconds past the store's ceiling). Baton's pools let such calls hold at most 6 of the 8
+     * lock-call threads, as followers' calls, so renewals always find a thread.
      */
+    HANDOVER,
+    /** A leader's renewal: a running term depends on it. Runs before followers' calls. */
     LEADER,
     /**
      * A follower's attempt to acquire (and to open its watch) while the lock it last saw is held, or
-     * before it saw the lock at all: may wait for the leaders' calls.
+     * before it saw the lock at all: may wait for the others.
      */
     FOLLOWER
   }

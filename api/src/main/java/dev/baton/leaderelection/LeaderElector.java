@@ -523,8 +523,8 @@ public final class LeaderElector {
     Duration timeout = leading
         ? Duration.ofNanos(Math.max(1_000_000, termDeadline - startNanos))
         : config.renewDeadline();
-    LockCallPriority priority = leading || leaderGone(snapshot, startNanos)
-        ? LockCallPriority.LEADER
+    LockCallPriority priority = leading ? LockCallPriority.LEADER
+        : leaderGone(snapshot, startNanos) ? LockCallPriority.HANDOVER
         : LockCallPriority.FOLLOWER;
     this.<Outcome>callHoldingLock(() -> {
       if (openWatch) {
@@ -549,11 +549,11 @@ public final class LeaderElector {
 
   /**
    * Whether this follower last saw the lock without a leader: released, or its lease expired. Its
-   * attempt then runs at leader priority: an election without a leader waits on it as a running
-   * term waits on a renewal, and in a saturated pool a follower's call could wait for as long as
-   * leaders' calls keep arriving (a graceful handover under load took 904 ms at its p99). There are
-   * as many such calls as leaders that went, so they cannot crowd out running terms. A candidate
-   * that has not yet read the lock (a start-up herd) stays at follower priority.
+   * attempt then is a {@link LockCallPriority#HANDOVER}: an election without a leader waits on it,
+   * and in a saturated pool a follower's call waited for as long as leaders' calls kept arriving (a
+   * graceful handover under load took 904 ms at its p99), and a leader's call for as long as the
+   * queue of renewals. A candidate that has not yet read the lock (a start-up herd) stays a
+   * follower.
    */
   private static boolean leaderGone(Observation seen, long nowNanos) {
     return seen != Observation.NONE
@@ -831,7 +831,7 @@ public final class LeaderElector {
       return;
     }
     ReleaseAttempt attempt = new ReleaseAttempt(lock, runtime, ownTerms);
-    callHoldingLock(attempt::call, config.renewDeadline(), LockCallPriority.LEADER).whenComplete((result, error) -> events.execute(() -> {
+    callHoldingLock(attempt::call, config.renewDeadline(), LockCallPriority.HANDOVER).whenComplete((result, error) -> events.execute(() -> {
       if (error != null) {
         lockStateTrusted = false;
         Throwable cause = unwrap(error);

@@ -4,10 +4,9 @@ import dev.baton.leaderelection.ElectionRuntime.LockCallPriority;
 import dev.baton.leaderelection.ExecutorElectionRuntime.QueuedCall;
 import java.time.Duration;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -33,9 +32,11 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
   static final int TIMER_THREADS = 2;
   static final int LOCK_CALL_THREADS = 8;
   /**
-   * Lock-call threads followers' calls may never all take: a follower's first attempt (opening its
+   * Lock-call threads only leaders' renewals may take: a follower's first attempt (opening its
    * watch, reading, creating) can hold a thread for a while, and a start-up herd of thousands would
-   * otherwise fill every thread while leaders' renewals wait, however high their priority.
+   * otherwise fill every thread while renewals wait, however high their priority; handovers, which
+   * go first, are kept off them too, so that a herd of them (another JVM's leaders all gone at once)
+   * cannot hold back every renewal.
    */
   static final int THREADS_KEPT_FOR_LEADERS = 2;
   static final long IDLE_TIMEOUT_SECONDS = 30;
@@ -124,14 +125,14 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
   }
 
   /**
-   * Hands leaders' calls to the pool at once and lets at most {@code limit} followers' calls be in
-   * the pool (queued or running) at a time, in arrival order, so that leaders' renewals always find
-   * a thread.
+   * Hands leaders' renewals to the pool at once and lets at most {@code limit} other calls
+   * (followers' attempts and handovers) be in the pool (queued or running) at a time, handovers
+   * first, each kind in arrival order, so that renewals always find a thread.
    */
   static final class FollowerGate implements Executor {
     private final ThreadPoolExecutor pool;
     private final int limit;
-    private final Queue<QueuedCall> waiting = new ConcurrentLinkedQueue<>();
+    private final Queue<QueuedCall> waiting = new PriorityBlockingQueue<>();
     private final AtomicInteger inPool = new AtomicInteger();
 
     FollowerGate(ThreadPoolExecutor pool, int limit) {
@@ -152,7 +153,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
       drain();
     }
 
-    /** Followers' calls in the pool now, queued or running (for tests). */
+    /** Gated calls (followers' and handovers) in the pool now, queued or running (for tests). */
     int followersInPool() {
       return inPool.get();
     }
@@ -207,7 +208,7 @@ final class SystemElectionRuntime extends ExecutorElectionRuntime {
       // worker go while the queue holds a task), so timing out only ends threads with nothing to do.
       timer.setKeepAliveTime(idle.toNanos(), TimeUnit.NANOSECONDS);
       timer.allowCoreThreadTimeOut(true);
-      // Leaders' calls before followers' when calls queue (ExecutorElectionRuntime.QueuedCall).
+      // Handovers, then renewals, then followers' calls when calls queue (ExecutorElectionRuntime.QueuedCall).
       lockCalls = new ThreadPoolExecutor(LOCK_CALL_THREADS, LOCK_CALL_THREADS, idle.toNanos(), TimeUnit.NANOSECONDS,
           new PriorityBlockingQueue<>(), daemonThreads(prefix + "lock-call-"));
       lockCalls.allowCoreThreadTimeOut(true);

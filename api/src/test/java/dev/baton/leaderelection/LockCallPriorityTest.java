@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class LockCallPriorityTest {
 
   @Test
-  @DisplayName("With every lock-call thread busy, queued leaders' calls run before queued followers' calls, each kind in arrival order")
+  @DisplayName("With every lock-call thread busy, queued handovers run first, then leaders' renewals, then followers' calls, each kind in arrival order")
   void leadersFirst() throws Exception {
     try (SystemElectionRuntime runtime = SystemElectionRuntime.createOwned("baton-priority-test-", Duration.ofSeconds(5))) {
       CountDownLatch releaseOne = new CountDownLatch(1);
@@ -39,8 +39,11 @@ class LockCallPriorityTest {
       }
       assertTrue(allBusy.await(10, TimeUnit.SECONDS), "the pool's threads did not all start");
       List<String> ran = new CopyOnWriteArrayList<>();
-      for (String name : List.of("follower-1", "leader-1", "follower-2", "leader-2", "follower-3")) {
-        LockCallPriority priority = name.startsWith("leader") ? LockCallPriority.LEADER : LockCallPriority.FOLLOWER;
+      for (String name : List.of("follower-1", "leader-1", "handover-1", "follower-2", "leader-2", "handover-2",
+          "follower-3")) {
+        LockCallPriority priority = name.startsWith("leader") ? LockCallPriority.LEADER
+            : name.startsWith("handover") ? LockCallPriority.HANDOVER
+            : LockCallPriority.FOLLOWER;
         calls.add(runtime.callLock(() -> ran.add(name), Duration.ofSeconds(20), priority));
       }
       // The two-argument form is a follower's call.
@@ -50,30 +53,44 @@ class LockCallPriorityTest {
       CompletableFuture.allOf(calls.subList(SystemElectionRuntime.LOCK_CALL_THREADS, calls.size())
           .toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
       releaseRest.countDown();
-      assertEquals(List.of("leader-1", "leader-2", "follower-1", "follower-2", "follower-3", "follower-4"), ran);
+      assertEquals(List.of("handover-1", "handover-2", "leader-1", "leader-2", "follower-1", "follower-2", "follower-3",
+          "follower-4"), ran);
     }
   }
 
   @Test
-  @DisplayName("Followers' calls never take the last two lock-call threads: with six followers blocked and more queued, a leader's call runs at once")
+  @DisplayName("Followers' calls and handovers never take the last two lock-call threads: with six followers blocked and more queued, a renewal runs at once; handovers wait at the gate ahead of followers")
   void followersLeaveThreadsToLeaders() throws Exception {
     try (SystemElectionRuntime runtime = SystemElectionRuntime.createOwned("baton-gate-test-", Duration.ofSeconds(5))) {
+      CountDownLatch releaseFirst = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
       AtomicInteger started = new AtomicInteger();
       List<CompletableFuture<?>> calls = new ArrayList<>();
       for (int i = 0; i < SystemElectionRuntime.LOCK_CALL_THREADS + 4; i++) {
+        CountDownLatch until = i == 0 ? releaseFirst : release;
         calls.add(runtime.callLock(() -> {
           started.incrementAndGet();
-          return release.await(10, TimeUnit.SECONDS);
+          return until.await(10, TimeUnit.SECONDS);
         }, Duration.ofSeconds(20), LockCallPriority.FOLLOWER));
       }
       int followerThreads = SystemElectionRuntime.LOCK_CALL_THREADS - SystemElectionRuntime.THREADS_KEPT_FOR_LEADERS;
       assertTrue(eventually(() -> started.get() == followerThreads, Duration.ofSeconds(10)),
           "expected " + followerThreads + " followers' calls to start, saw " + started.get());
+      // A handover waits at the gate too, behind nothing but other handovers.
+      List<String> order = new CopyOnWriteArrayList<>();
+      calls.add(runtime.callLock(() -> order.add("handover at " + started.get()), Duration.ofSeconds(20),
+          LockCallPriority.HANDOVER));
       String answer = runtime.callLock(() -> "renewed", Duration.ofSeconds(5), LockCallPriority.LEADER)
           .get(5, TimeUnit.SECONDS);
       assertEquals("renewed", answer);
       assertEquals(followerThreads, started.get(), "a follower's call took a thread kept for leaders");
+      assertEquals(List.of(), order, "a handover took a thread kept for leaders' renewals");
+      // The first follower's call returns: its place at the gate goes to the handover, not to the
+      // followers that came before it (they would block, and the handover would never run).
+      releaseFirst.countDown();
+      assertTrue(eventually(() -> !order.isEmpty(), Duration.ofSeconds(5)),
+          "the handover did not get the place a follower freed");
+      assertEquals(List.of("handover at " + followerThreads), order);
       release.countDown();
       CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
       assertEquals(SystemElectionRuntime.LOCK_CALL_THREADS + 4, started.get(), "queued followers' calls ran later");
@@ -100,7 +117,7 @@ class LockCallPriorityTest {
   }
 
   @Test
-  @DisplayName("A watching follower's attempts run at follower priority while the lock is held, and at leader priority once it saw the leader release")
+  @DisplayName("A watching follower's attempts run at follower priority while the lock is held, and as a handover once it saw the leader release, as the release did")
   void takeoverOfReleasedLockRunsWithLeaders() throws Exception {
     ElectionScenario world = new ElectionScenario();
     Candidate a = world.candidate("a");
@@ -121,15 +138,18 @@ class LockCallPriorityTest {
 
     a.elector.stepDown();
     assertTrue(world.advanceUntil(b.elector::isLeader, Duration.ofSeconds(1)));
-    assertEquals(List.of(LockCallPriority.LEADER), bCalls.priorities.subList(before, bCalls.priorities.size()),
-        "the attempt the release notification started should run with the leaders' calls");
+    assertEquals(List.of(LockCallPriority.HANDOVER), bCalls.priorities.subList(before, bCalls.priorities.size()),
+        "the attempt the release notification started should run as a handover");
     world.runtime.advance(Duration.ofSeconds(3));
     assertEquals(LockCallPriority.LEADER, bCalls.last(), "a renewal");
+    b.elector.stepDown();
+    world.runtime.advance(Duration.ofMillis(10));
+    assertEquals(LockCallPriority.HANDOVER, bCalls.last(), "the release");
     assertEquals(List.of(), world.violations);
   }
 
   @Test
-  @DisplayName("A follower that saw the lease expire (its leader gone silent) attempts at leader priority; before its first look it is a follower")
+  @DisplayName("A follower that saw the lease expire (its leader gone silent) attempts as a handover; before its first look it is a follower")
   void takeoverOfExpiredLeaseRunsWithLeaders() throws Exception {
     ElectionScenario world = new ElectionScenario();
     PriorityRecordingRuntime bCalls = new PriorityRecordingRuntime(world.runtime);
@@ -143,8 +163,8 @@ class LockCallPriorityTest {
     int attempts = bCalls.priorities.size();
     assertTrue(attempts >= 3, "b made " + attempts + " attempts");
     // Every attempt while "gone"'s lease was valid in b's eyes waited as a follower's; the one that
-    // took over, after the lease b saw had run out, ran as a leader's.
-    assertEquals(LockCallPriority.LEADER, bCalls.priorities.get(attempts - 1));
+    // took over, after the lease b saw had run out, ran as a handover.
+    assertEquals(LockCallPriority.HANDOVER, bCalls.priorities.get(attempts - 1));
     assertEquals(List.of(LockCallPriority.FOLLOWER),
         bCalls.priorities.subList(0, attempts - 1).stream().distinct().toList());
   }
