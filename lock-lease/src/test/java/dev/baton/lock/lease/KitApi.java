@@ -12,12 +12,13 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * The Kubernetes API the conformance kit runs on, with the watch capability in every test.
  *
- * <p>On fabric8's mock API server, watches that come and go by the dozen on one server now and then
- * stall it for 30 s (a watch-event write blocks in its {@code VertxMockWebSocket awaitWrite}, and every
- * request waits behind it). So there each test that uses a watch (the kit's Watch and Shared watches groups, and the
- * record-contract tests whose names say watch) gets a fresh mock server of its own, where only its own
- * few watchers ever come and go; every other test runs on the shared server with locks that poll.
- * On a real cluster every test runs on it with the watch.
+ * <p>On fabric8's mock API server each test that uses a watch (the kit's Watch and Shared watches
+ * groups, and the record-contract tests whose names say watch) gets a fresh mock server of its own,
+ * where only its own few watchers ever come and go; every other test runs on the shared server with
+ * locks that poll. On a real cluster every test runs on it with the watch. This keeps the kit apart
+ * from the mock server's faults when watches end while their objects are written (a watch-event
+ * write blocking in {@code VertxMockWebSocket awaitWrite}, a write left unanswered); {@link
+ * MockApiDispatcher}, which every mock server here runs through, now removes their causes.
  */
 final class KitApi implements AutoCloseable {
   private final KubernetesApi shared;

@@ -82,10 +82,9 @@ final class KubernetesApi implements AutoCloseable {
 
   /**
    * The lock without its watch capability, so electors on it poll. The conformance kit's tests that
-   * do not use a watch run this way on the shared mock API server (see {@link KitApi}): with dozens
-   * of short-lived watchers, fabric8's mock server now and then blocks on a watch-event write for
-   * 30 s (its {@code VertxMockWebSocket awaitWrite}), and every request stalls with it. Real API
-   * servers do not.
+   * do not use a watch run this way on the shared mock API server (see {@link KitApi}), apart from
+   * fabric8's mock server's faults when watches end while their objects are written (see {@link
+   * MockApiDispatcher}). Real API servers have none.
    */
   static ResourceLock withoutWatch(ResourceLock lock) {
     return new FaultInjectingResourceLock(lock) { };
