@@ -1,6 +1,7 @@
 package dev.baton.bench;
 
 import dev.baton.leaderelection.GoDurations;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class BenchMain {
       case "inmemory-polling" -> new InMemoryBackend(false);
       case "etcd" -> new EtcdBackend(timings);
       case "zookeeper" -> new ZooKeeperBackend(timings);
-      case "leases" -> new LeaseBackend();
+      case "leases" -> new LeaseBackend(ResourceLockOptions.clientTimeoutFor(timings.renew()));
       case "jdbc-postgres" -> JdbcBackend.postgres(timings);
       case "jdbc-mariadb" -> JdbcBackend.mariadb(timings);
       default -> throw new CommandLine.ParameterException(new CommandLine(new BenchMain()),

@@ -2,14 +2,19 @@ package dev.baton.bench;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
+import dev.baton.leaderelection.resourcelock.ResourceLockOptions;
 import dev.baton.lock.lease.LeaseLock;
+import dev.baton.testsupport.MockApiDispatcher;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
@@ -21,17 +26,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Leases on fabric8's CRUD-mode mock API server (HTTPS, in this JVM); a client per candidate. */
 final class LeaseBackend implements Backend {
   final KubernetesMockServer server;
+  private final Duration lockCallTimeout;
   private final List<KubernetesClient> clients = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, KubernetesClient> byIdentity = new ConcurrentHashMap<>();
 
+  /** The locks' clients time out as the mock server's default client does (10 s), for fabric8's electors. */
   LeaseBackend() {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+    this(null);
+  }
+
+  /**
+   * @param lockCallTimeout the request timeout of the locks' clients (the provider's rule,
+   *     {@link ResourceLockOptions#clientTimeoutFor}, for the elector's renewDeadline); null for the
+   *     mock server's default
+   */
+  LeaseBackend(Duration lockCallTimeout) {
+    this.lockCallTimeout = lockCallTimeout;
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MockApiDispatcher(), true);
     server.init();
   }
 
   KubernetesClient client(String identity) {
     return byIdentity.computeIfAbsent(identity, i -> {
       KubernetesClient c = server.createClient();
+      if (lockCallTimeout != null) {
+        Config config = new ConfigBuilder(c.getConfiguration()).withRequestTimeout((int) lockCallTimeout.toMillis()).build();
+        c.close();
+        c = new KubernetesClientBuilder().withConfig(config).build();
+      }
       clients.add(c);
       return c;
     });

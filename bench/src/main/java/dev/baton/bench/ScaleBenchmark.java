@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -65,6 +67,8 @@ final class ScaleBenchmark {
     /** The context of the term that started last, to check a newcomer against. */
     final AtomicReference<LeaderContext> current = new AtomicReference<>();
     final AtomicInteger leaders = new AtomicInteger();
+    /** When a candidate of this election first started leading (System.nanoTime()), 0 before. */
+    final AtomicLong firstLedNanos = new AtomicLong();
   }
 
   private final Timings timings;
@@ -112,6 +116,10 @@ final class ScaleBenchmark {
     double acquireAll = allLed ? (System.nanoTime() - start) / 1e6 : Double.NaN;
     System.err.printf("[%s] %d of %d elections have a leader after %.1f s (%d terms lost meanwhile)%n", backend.name(),
         leadingElections.get(), elections, (System.nanoTime() - start) / 1e9, lostBeforeSteady.get());
+    Stats firstLed = Stats.of(races.stream().filter(r -> r.firstLedNanos.get() != 0)
+        .map(r -> (r.firstLedNanos.get() - start) / 1e9).toList());
+    System.err.printf(Locale.ROOT, "[%s] first leader after start, s: median %.1f, p90 %.1f, p99 %.1f, last %.1f%n",
+        backend.name(), firstLed.median(), firstLed.quantile(0.9), firstLed.quantile(0.99), firstLed.quantile(1.0));
     long settle = System.nanoTime() + timings.retry().multipliedBy(2).toNanos();
     awaitCoarsely(() -> System.nanoTime() - settle >= 0, timings.retry().multipliedBy(3));
     races.forEach(r -> r.locks.forEach(CountingLock::reset));
@@ -176,6 +184,7 @@ final class ScaleBenchmark {
             if (race.leaders.getAndIncrement() == 0) {
               leadingElections.incrementAndGet();
             }
+            race.firstLedNanos.compareAndSet(0, System.nanoTime());
           }
 
           @Override

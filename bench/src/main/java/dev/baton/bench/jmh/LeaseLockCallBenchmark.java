@@ -6,10 +6,10 @@ import dev.baton.leaderelection.resourcelock.ObservedRecord;
 import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.lock.lease.LeaseLock;
 import dev.baton.lock.lease.LeaseRecords;
+import dev.baton.testsupport.MockApiDispatcher;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -40,7 +40,7 @@ public class LeaseLockCallBenchmark {
   /** Starts the mock API server and creates the Leases. */
   @Setup
   public void setUp() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), true);
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new MockApiDispatcher(), true);
     server.init();
     client = server.createClient();
     lock = new LeaseLock(client, "jmh", "lock", ResourceLockConfig.of("me"), Map.of());

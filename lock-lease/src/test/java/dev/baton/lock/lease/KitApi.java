@@ -1,6 +1,7 @@
 package dev.baton.lock.lease;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
+import dev.baton.testsupport.MockApiDispatcher;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;

@@ -2,6 +2,7 @@ package dev.baton.lock.lease;
 
 import dev.baton.leaderelection.resourcelock.ResourceLock;
 import dev.baton.testkit.FaultInjectingResourceLock;
+import dev.baton.testsupport.MockApiDispatcher;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;

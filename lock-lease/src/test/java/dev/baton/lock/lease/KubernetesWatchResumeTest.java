@@ -7,6 +7,7 @@ import dev.baton.leaderelection.resourcelock.ResourceLockConfig;
 import dev.baton.testkit.fixture.Await;
 import dev.baton.testkit.fixture.ProxyMode;
 import dev.baton.testkit.fixture.TcpProxy;
+import dev.baton.testsupport.MockApiDispatcher;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

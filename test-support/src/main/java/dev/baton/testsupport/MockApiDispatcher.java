@@ -1,4 +1,4 @@
-package dev.baton.lock.lease;
+package dev.baton.testsupport;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.ByteString;
@@ -51,7 +51,7 @@ import java.util.function.BooleanSupplier;
  * and their {@code awaitTermination} waits only for a send task that hands its write over. What the
  * watch sends and when it closes are unchanged.
  */
-class MockApiDispatcher extends KubernetesCrudDispatcher {
+public class MockApiDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse handleWatch(String path) {
     MockResponse response = super.handleWatch(path);
