@@ -506,7 +506,7 @@ public final class LeaderElector {
     if (unhandledAnswers > 0 || !lockCallBusy.compareAndSet(false, true)) {
       LOG.warn("{}: previous call to lock {} has not returned, or its answer has not been handled, yet; skipping "
           + "this attempt", identity, lock.describe());
-      continueLoop(r, startNanos, null);
+      continueLoop(r, startNanos, startNanos, null);
       return;
     }
     unhandledAnswers++;
@@ -538,12 +538,14 @@ public final class LeaderElector {
         lockStateTrusted = false;
         return;
       }
-      // Times from when the attempt ran, not from when it was handed in: a first attempt that waited
-      // in a saturated pool's queue for most of renewDeadline would otherwise begin a term that is
-      // nearly over, and lose it before its first renewal gets a thread. Timing from the run is
-      // client-go's (its attempt never waits for a thread) and as safe: the write comes after.
+      // The term is timed from when the attempt ran, not from when it was handed in: a first attempt
+      // that waited in a saturated pool's queue for most of renewDeadline would otherwise begin a term
+      // that is nearly over, and lose it before its first renewal gets a thread. Timing from the run
+      // is client-go's (its attempt never waits for a thread) and as safe: the write comes after. The
+      // next attempt keeps the cadence of hand-ins (retryPeriod apart, as client-go's ticker), so a
+      // queue does not stretch the renewal period.
       long began = outcome != null ? attempt.startedNanos() : startNanos;
-      continueLoop(r, began, adopt(snapshot, outcome, error));
+      continueLoop(r, startNanos, began, adopt(snapshot, outcome, error));
     }));
   }
 
@@ -610,24 +612,30 @@ public final class LeaderElector {
     }
   }
 
-  /** @param outcome the attempt's outcome; null when its call failed or was skipped */
-  private void continueLoop(Run r, long startNanos, Outcome outcome) {
+  /**
+   * @param startNanos when the attempt was handed to a lock-call thread: the next one follows
+   *     retryPeriod after it
+   * @param beganNanos when the attempt began to run (after any wait for a thread): a term it wrote
+   *     runs renewDeadline from then
+   * @param outcome the attempt's outcome; null when its call failed or was skipped
+   */
+  private void continueLoop(Run r, long startNanos, long beganNanos, Outcome outcome) {
     if (r.state == State.ACQUIRING) {
-      acquire(r, startNanos, outcome);
+      acquire(r, startNanos, beganNanos, outcome);
     } else {
-      renew(r, startNanos, outcome);
+      renew(r, startNanos, beganNanos, outcome);
     }
   }
 
   // ---- acquire: client-go's acquire loop, one step per attempt ------------------------------
 
   /** Leads after a successful attempt; otherwise tries again after a jittered retryPeriod (or when a watched lease expires). */
-  private void acquire(Run r, long startNanos, Outcome outcome) {
+  private void acquire(Run r, long startNanos, long beganNanos, Outcome outcome) {
     if (outcome != null && outcome.foreign() == Foreign.CHANGED && foreignChangeEndsRun(r)) {
       return;
     }
     if (outcome != null && outcome.succeeded()) {
-      becomeLeader(r, startNanos, outcome);
+      becomeLeader(r, startNanos, beganNanos, outcome);
     } else {
       scheduleAttempt(r, nextAcquireDelay(r, outcome, runtime.nanoTime()));
     }
@@ -665,12 +673,12 @@ public final class LeaderElector {
   }
 
   /** ACQUIRING to LEADING: the term begins at the start of the attempt that wrote it. */
-  private void becomeLeader(Run r, long startNanos, Outcome outcome) {
+  private void becomeLeader(Run r, long startNanos, long beganNanos, Outcome outcome) {
     long token = outcome.revision().isPresent()
         ? outcome.revision().getAsLong()
         : outcome.observation().record().leaderTransitions();
     Term term = new Term(new LeaderContext(identity, lock.describe(), token, runtime::nanoTime,
-        startNanos + renewDeadlineNanos));
+        beganNanos + renewDeadlineNanos));
     r.term = term;
     moveTo(r, State.LEADING);
     // A leader learns everything through its renewals and never acts on a notification; a run that
@@ -693,17 +701,18 @@ public final class LeaderElector {
   // ---- renew: client-go's renew loop, one step per attempt ----------------------------------
 
   /**
-   * Extends the term after a successful renewal and renews again retryPeriod after this attempt
-   * began; stops once the term's deadline passed, or at once when the store names another holder
-   * or holds a record under this identity that this elector did not write.
+   * Extends the term after a successful renewal (to renewDeadline after the attempt began to run)
+   * and renews again retryPeriod after this attempt was handed in; stops once the term's deadline
+   * passed, or at once when the store names another holder or holds a record under this identity
+   * that this elector did not write.
    */
-  private void renew(Run r, long startNanos, Outcome outcome) {
+  private void renew(Run r, long startNanos, long beganNanos, Outcome outcome) {
     if (termOver(r)) {
       loseToDeadline(r);
       return;
     }
     if (outcome != null && outcome.succeeded()) {
-      r.term.context.extendDeadline(startNanos + renewDeadlineNanos);
+      r.term.context.extendDeadline(beganNanos + renewDeadlineNanos);
       scheduleDeadline(r);
     } else if (outcome != null && outcome.foreign() != Foreign.NO) {
       r.failure = new IdentityConflictException(identity, lock.describe(),

@@ -110,8 +110,8 @@ class SaturatedLockCallsTest {
     assertTrue(a.elector.isLeader());
     assertEquals(ranAt + Duration.ofSeconds(10).toNanos(), a.terms.get(0).deadlineNanos(),
         "the term's deadline should be renewDeadline after the attempt ran");
-    // Queued at 11 s (retryPeriod after the attempt ran), the renewal waits 1.5 s: the term must
-    // not have ended at 10 s, renewDeadline after the attempt was queued.
+    // The first renewal is due at once (retryPeriod after the attempt was handed in) and waits in
+    // the queue: the term must not have ended at 10 s, renewDeadline after the attempt was queued.
     world.runtime.advance(Duration.ofMillis(3499));
     assertTrue(a.elector.isLeader(), "the term was timed from when its attempt was queued");
     assertEquals(1, pool.queued.size(), "the first renewal should be queued");
