@@ -695,7 +695,7 @@ public final class LeaderElector {
       }
     }, runtime.callbackExecutor());
     scheduleDeadline(r);
-    scheduleAttempt(r, startNanos + retryPeriodNanos - runtime.nanoTime());
+    scheduleAttempt(r, nextLeaderAttemptNanos(startNanos, beganNanos) - runtime.nanoTime());
   }
 
   // ---- renew: client-go's renew loop, one step per attempt ----------------------------------
@@ -728,7 +728,22 @@ public final class LeaderElector {
       stopLeading(r, false, "another candidate holds the lock");
       return;
     }
-    scheduleAttempt(r, startNanos + retryPeriodNanos - runtime.nanoTime());
+    scheduleAttempt(r, nextLeaderAttemptNanos(startNanos, beganNanos) - runtime.nanoTime());
+  }
+
+  /**
+   * When a leader attempts next: retryPeriod after this attempt was handed in (client-go's ticker),
+   * but no sooner than half a retryPeriod after it began to run. A queue's usual wait leaves the
+   * cadence as it is; a long one (the store stalled for seconds, and every leader's renewal waited
+   * behind it) would otherwise hand every overdue renewal in again the moment it returns, so that the
+   * renewals of thousands of leaders stay bunched into one wave per retryPeriod, each wave as late as
+   * the queue is long. Half a retryPeriod after its run spreads them again in the order they were
+   * served.
+   */
+  private long nextLeaderAttemptNanos(long startNanos, long beganNanos) {
+    long cadence = startNanos + retryPeriodNanos;
+    long spread = beganNanos + retryPeriodNanos / 2;
+    return cadence - spread >= 0 ? cadence : spread;
   }
 
   private void scheduleDeadline(Run r) {

@@ -121,4 +121,43 @@ class SaturatedLockCallsTest {
     assertEquals(0, a.stopped());
     assertEquals(List.of(), world.violations);
   }
+
+  @Test
+  @DisplayName("A renewal that waited long for a thread is followed half a retryPeriod after it ran; one that waited briefly keeps the cadence")
+  void longWaitsSpreadTheNextRenewal() throws Exception {
+    QueueingRuntime pool = new QueueingRuntime(world.runtime);
+    pool.saturated = false;
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofMillis(10)));
+    long t0 = world.runtime.nanoTime();
+    pool.saturated = true;
+    advanceTo(t0, 5_000);                       // the renewal handed in at 2 s waited 3 s
+    assertEquals(1, pool.queued.size(), "the renewal of 2 s should be queued");
+    drainAndSaturate(pool);                     // it runs at 5 s
+    advanceTo(t0, 5_900);
+    assertEquals(0, pool.queued.size(), "after a 3 s wait the next renewal came at once, not 1 s after the run");
+    advanceTo(t0, 6_100);
+    assertEquals(1, pool.queued.size(), "the next renewal should be handed in at 6 s, half a retryPeriod after the run");
+    advanceTo(t0, 6_300);
+    drainAndSaturate(pool);                     // handed in at 6 s, it ran at 6.3 s: a short wait
+    advanceTo(t0, 7_900);
+    assertEquals(0, pool.queued.size(), "after a short wait the next renewal should keep the cadence (8 s)");
+    advanceTo(t0, 8_100);
+    assertEquals(1, pool.queued.size(), "the renewal of 8 s");
+    pool.drain();
+    world.runtime.advance(Duration.ofSeconds(5));
+    assertTrue(a.elector.isLeader());
+    assertEquals(0, a.stopped());
+  }
+
+  private void advanceTo(long originNanos, long millis) {
+    world.runtime.advance(Duration.ofNanos(originNanos + millis * 1_000_000L - world.runtime.nanoTime()));
+  }
+
+  private void drainAndSaturate(QueueingRuntime pool) {
+    pool.drain();
+    pool.saturated = true;
+    world.runtime.advance(Duration.ofMillis(1));
+  }
 }
