@@ -541,9 +541,9 @@ public final class LeaderElector {
       // The term is timed from when the attempt ran, not from when it was handed in: a first attempt
       // that waited in a saturated pool's queue for most of renewDeadline would otherwise begin a term
       // that is nearly over, and lose it before its first renewal gets a thread. Timing from the run
-      // is client-go's (its attempt never waits for a thread) and as safe: the write comes after. The
-      // next attempt keeps the cadence of hand-ins (retryPeriod apart, as client-go's ticker), so a
-      // queue does not stretch the renewal period.
+      // is client-go's (its attempt never waits for a thread) and as safe: the write comes after. A
+      // leader's next attempt keeps the cadence of hand-ins (nextLeaderAttemptNanos), so a queue does
+      // not stretch the renewal period.
       long began = outcome != null ? attempt.startedNanos() : startNanos;
       continueLoop(r, startNanos, began, adopt(snapshot, outcome, error));
     }));
