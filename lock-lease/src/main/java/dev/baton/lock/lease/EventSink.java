@@ -34,9 +34,11 @@ final class EventSink {
   private static final EventSink SHARED = new EventSink(CAPACITY, Duration.ofSeconds(IDLE_SECONDS));
 
   private final ThreadPoolExecutor writer;
+  private final int capacity;
   private final AtomicLong dropped = new AtomicLong();
 
   EventSink(int capacity, Duration idle) {
+    this.capacity = capacity;
     AtomicInteger n = new AtomicInteger();
     writer = new ThreadPoolExecutor(1, 1, idle.toNanos(), TimeUnit.NANOSECONDS, new ArrayBlockingQueue<>(capacity),
         r -> {
@@ -65,7 +67,7 @@ final class EventSink {
       if (dropped.getAndIncrement() == 0) {
         LOG.warn("dropping event '{}': {} events wait to be written already (the API server is slow or "
             + "unreachable); events are dropped until the queue drains, and their number is logged then", what,
-            CAPACITY);
+            capacity);
       }
       return false;
     }
