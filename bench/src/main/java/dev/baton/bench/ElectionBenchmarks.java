@@ -3,6 +3,7 @@ package dev.baton.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
@@ -102,6 +103,9 @@ final class ElectionBenchmarks {
    * leading, and each sample is the time from {@code stepDown()} to another candidate's
    * {@code onStartedLeading}.
    */
+  /** Handovers slower than this are reported on standard error with where they lost their time. */
+  static final double SLOW_HANDOVER_MS = 250;
+
   static List<Double> handovers(Election e, int samples, Timings timings, Random random) throws Exception {
     List<Double> out = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
@@ -109,8 +113,15 @@ final class ElectionBenchmarks {
       Election.pause(timings.retry().multipliedBy(3).plusMillis(random.nextInt((int) timings.retry().toMillis())));
       long t0 = System.nanoTime();
       leader.elector.stepDown().get();
+      long released = System.nanoTime();
       Optional<Long> next = e.awaitNextStart(leader, t0, timings.lease().multipliedBy(3));
-      out.add(next.orElseThrow(() -> new IllegalStateException("no new leader after a step-down")) / 1e6 - t0 / 1e6);
+      double ms = next.orElseThrow(() -> new IllegalStateException("no new leader after a step-down")) / 1e6 - t0 / 1e6;
+      out.add(ms);
+      if (ms > SLOW_HANDOVER_MS) {
+        // Where a slow one lost its time: the step-down (the old leader's release) or the takeover.
+        System.err.printf(Locale.ROOT, "slow handover %d: %.0f ms, of which the step-down (release) %.0f ms%n", i, ms,
+            (released - t0) / 1e6);
+      }
       leader.elector.start();
     }
     return out;
