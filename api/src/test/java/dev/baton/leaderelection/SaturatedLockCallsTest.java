@@ -151,6 +151,27 @@ class SaturatedLockCallsTest {
     assertEquals(0, a.stopped());
   }
 
+  @Test
+  @DisplayName("A step-down while the leader's renewal waits for a thread releases the moment that renewal returns, not a retryPeriod later")
+  void stepDownDuringQueuedRenewalReleasesAtOnce() throws Exception {
+    QueueingRuntime pool = new QueueingRuntime(world.runtime);
+    pool.saturated = false;
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofMillis(10)));
+    long t0 = world.runtime.nanoTime();
+    pool.saturated = true;
+    advanceTo(t0, 2_100);
+    assertEquals(1, pool.queued.size(), "the renewal of 2 s should be queued");
+    a.elector.stepDown();
+    advanceTo(t0, 2_500);
+    assertEquals("a", world.storedHolder(), "released while its renewal was still queued");
+    pool.drain();                                // the renewal runs and returns at 2.5 s
+    world.runtime.advance(Duration.ofMillis(10));
+    assertEquals("", world.storedHolder(), "the release waited after the renewal returned");
+    assertEquals(List.of(), world.violations);
+  }
+
   private void advanceTo(long originNanos, long millis) {
     world.runtime.advance(Duration.ofNanos(originNanos + millis * 1_000_000L - world.runtime.nanoTime()));
   }
