@@ -126,12 +126,8 @@ class SaturatedLockCallsTest {
   @DisplayName("A renewal that waited long for a thread is followed half a retryPeriod after it ran; one that waited briefly keeps the cadence")
   void longWaitsSpreadTheNextRenewal() throws Exception {
     QueueingRuntime pool = new QueueingRuntime(world.runtime);
-    pool.saturated = false;
-    Candidate a = world.candidate("a", b -> b.runtime(pool));
-    a.elector.start();
-    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofMillis(10)));
+    Candidate a = leaderOnSaturatedPool(pool);
     long t0 = world.runtime.nanoTime();
-    pool.saturated = true;
     advanceTo(t0, 5_000);                       // the renewal handed in at 2 s waited 3 s
     assertEquals(1, pool.queued.size(), "the renewal of 2 s should be queued");
     drainAndSaturate(pool);                     // it runs at 5 s
@@ -155,12 +151,8 @@ class SaturatedLockCallsTest {
   @DisplayName("A step-down while the leader's renewal waits for a thread releases the moment that renewal returns, not a retryPeriod later")
   void stepDownDuringQueuedRenewalReleasesAtOnce() throws Exception {
     QueueingRuntime pool = new QueueingRuntime(world.runtime);
-    pool.saturated = false;
-    Candidate a = world.candidate("a", b -> b.runtime(pool));
-    a.elector.start();
-    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofMillis(10)));
+    Candidate a = leaderOnSaturatedPool(pool);
     long t0 = world.runtime.nanoTime();
-    pool.saturated = true;
     advanceTo(t0, 2_100);
     assertEquals(1, pool.queued.size(), "the renewal of 2 s should be queued");
     a.elector.stepDown();
@@ -170,6 +162,16 @@ class SaturatedLockCallsTest {
     world.runtime.advance(Duration.ofMillis(10));
     assertEquals("", world.storedHolder(), "the release waited after the renewal returned");
     assertEquals(List.of(), world.violations);
+  }
+
+  /** Candidate "a", leading on {@code pool}, which is saturated from now on (its next renewal queues). */
+  private Candidate leaderOnSaturatedPool(QueueingRuntime pool) {
+    pool.saturated = false;
+    Candidate a = world.candidate("a", b -> b.runtime(pool));
+    a.elector.start();
+    assertTrue(world.advanceUntil(a.elector::isLeader, Duration.ofMillis(10)));
+    pool.saturated = true;
+    return a;
   }
 
   private void advanceTo(long originNanos, long millis) {
