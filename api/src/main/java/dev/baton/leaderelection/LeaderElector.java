@@ -846,7 +846,8 @@ public final class LeaderElector {
 
   /** Runs what waits for {@link #lockCallBusy} to be free (a release), once. */
   private void runWhenLockCallFree() {
-    Runnable waiting = whenLockCallFree.getAndSet(null);
+    // Every lock call passes here: a plain read first, so that the common case writes nothing.
+    Runnable waiting = whenLockCallFree.get() == null ? null : whenLockCallFree.getAndSet(null);
     if (waiting != null) {
       waiting.run();
     }
